@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "docmerge",
+    products: [
+        .executable(name: "docmerge", targets: ["docmerge"]),
+        .executable(name: "docmerge-stress", targets: ["docmerge-stress"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(name: "DocmergeSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "DocmergeModel", swiftSettings: strict),
+        .target(name: "DocmergeCore", dependencies: ["DocmergeSQLite", "DocmergeModel"], swiftSettings: strict),
+        .target(name: "DocmergePipeline", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
+        .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel"],
+                          swiftSettings: strict),
+        .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeCore", "DocmergeModel"],
+                          path: "Stress/docmerge-stress", swiftSettings: strict),
+        .testTarget(name: "DocmergeModelTests", dependencies: ["DocmergeModel"], swiftSettings: strict),
+        .testTarget(name: "DocmergeCoreTests", dependencies: ["DocmergeCore", "DocmergeSQLite", "DocmergeModel"],
+                    swiftSettings: strict),
+        .testTarget(name: "DocmergeEndToEndTests", dependencies: ["DocmergeCore", "DocmergeModel", "docmerge"],
+                    swiftSettings: strict),
+    ]
+)

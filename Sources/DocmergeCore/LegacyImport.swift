@@ -1,0 +1,126 @@
+import DocmergeModel
+import DocmergeSQLite
+import Foundation
+
+/// Records exported from the old approval workflow (JSON array or NDJSON of objects).
+public struct LegacyRecord: Sendable {
+    public let documentID: String
+    public let mrn: String
+    public let legacyStatus: String
+    public let reviewer: String?
+    public let raw: JSON
+
+    /// DESIGN.md "Legacy records": approved without a reviewer → auto_approved; with
+    /// one → reviewed; pending, rejected, flagged unchanged; anything else refused.
+    public var mappedStatus: ReviewStatus? {
+        switch legacyStatus.lowercased() {
+        case "approved": (reviewer?.isEmpty ?? true) ? .autoApproved : .reviewed
+        case "pending": .pending
+        case "rejected": .rejected
+        case "flagged": .flagged
+        default: nil
+        }
+    }
+
+    public var mappingName: String {
+        guard let status = mappedStatus else { return "refused" }
+        return legacyStatus.lowercased() == status.rawValue ? status.rawValue : "\(legacyStatus.lowercased())→\(status.rawValue)"
+    }
+
+    static func string(_ object: JSON, _ keys: [String]) -> String? {
+        for key in keys { if let v = object[key]?.stringValue, !v.isEmpty { return v } }
+        for key in keys { if let v = object[key], case .number(let n) = v { return n } }
+        return nil
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws -> [LegacyRecord] {
+        let objects = try JSONInput.objects(bytes, what: "legacy record")
+        return try objects.enumerated().map { index, object in
+            guard let id = string(object, ["document_id", "id", "parsed_data_id"]) else {
+                throw DocmergeError(.failure, "Legacy record \(index + 1) has no document_id.")
+            }
+            guard let mrn = string(object, ["mrn", "patient_mrn", "patient_id"]) else {
+                throw DocmergeError(.failure, "Legacy record \(index + 1) (\(id)) has no mrn.")
+            }
+            guard let status = string(object, ["review_status", "status"]) else {
+                throw DocmergeError(.failure, "Legacy record \(index + 1) (\(id)) has no status.")
+            }
+            return LegacyRecord(documentID: id, mrn: mrn, legacyStatus: status,
+                                reviewer: string(object, ["reviewed_by", "reviewer", "approved_by"]), raw: object)
+        }
+    }
+}
+
+/// Reads a JSON array, a single object, or NDJSON into objects.
+public enum JSONInput {
+    public static func objects(_ bytes: [UInt8], what: String) throws -> [JSON] {
+        if let whole = try? JSONParser.parse(bytes) {
+            if case .array(let items) = whole {
+                for (i, item) in items.enumerated() {
+                    guard case .object = item else { throw DocmergeError(.failure, "Item \(i + 1) of the \(what) array is not a JSON object.") }
+                }
+                return items
+            }
+            if case .object = whole { return [whole] }
+        }
+        var result: [JSON] = []
+        for (number, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let trimmed = Array(line).filter { $0 != 0x0D }
+            if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            guard let value = try? JSONParser.parse(trimmed), case .object = value else {
+                throw DocmergeError(.failure, "Line \(number + 1) is not a JSON object (expected a JSON array or one \(what) per line).")
+            }
+            result.append(value)
+        }
+        return result
+    }
+}
+
+extension RecordStore {
+    public struct LegacySummary: Sendable {
+        public var mappings: [String: Int] = [:]
+        public var imported = 0
+        public var skipped = 0
+    }
+
+    /// Imports legacy records in one transaction. Any unknown status refuses the whole
+    /// import (nothing written) with the count and an example.
+    public func importLegacy(_ records: [LegacyRecord], actor: String = "legacy-import") throws -> LegacySummary {
+        let refused = records.filter { $0.mappedStatus == nil }
+        if let first = refused.first {
+            throw DocmergeError(.failure, "\(refused.count) of \(records.count) legacy records have an unknown status (first: '\(first.legacyStatus)' on document \(first.documentID)); nothing was imported.")
+        }
+        return try db.writeTransaction {
+            var summary = LegacySummary()
+            for record in records {
+                guard let status = record.mappedStatus else { continue }
+                if try existingDocument(record.documentID) != nil { summary.skipped += 1; continue }
+                let patient = try self.patient(mrn: record.mrn)
+                    ?? registerPatient(PatientRecord(mrn: record.mrn, name: nil, birthDate: nil), actor: actor, reason: "legacy import")
+                let raw = record.raw
+                let confidence = raw["confidence"]?.numberValue ?? raw["extraction_confidence"]?.numberValue ?? 0
+                let model = raw["model"]?.stringValue ?? raw["model_used"]?.stringValue ?? "legacy"
+                let fallback = raw["fallback_used"]?.boolValue ?? false
+                let created = LegacyRecord.string(raw, ["created_at", "uploaded_at"]) ?? timestamp()
+                let at = timestamp()
+                try db.run("""
+                    INSERT INTO documents(document_id, patient_id, document_name, review_status, auto_approved, flag_reason,
+                        flag_codes, is_merged, reviewed_by, reviewed_at, confidence, model, fallback_used, resource_count,
+                        thresholds, extraction, content_hash, version, created_at, updated_at, human_decision, arrival)
+                    VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 1, ?, ?, ?, (SELECT coalesce(max(id), 0) + 1 FROM documents))
+                    """, record.documentID, patient.rowID, LegacyRecord.string(raw, ["document_name", "name", "filename"]),
+                    status.rawValue, status == .autoApproved, raw["flag_reason"]?.stringValue,
+                    status == .autoApproved || status == .reviewed, record.reviewer,
+                    LegacyRecord.string(raw, ["reviewed_at", "approved_at"]), confidence, model, fallback,
+                    Thresholds().json.text, raw.text, SHA256.hex(raw.bytes), created, at,
+                    status == .reviewed || status == .rejected)
+                try appendAudit(actor: actor, action: "legacy_import", mrn: record.mrn, documentID: record.documentID,
+                                detail: .object([JSONMember("legacy_status", .string(record.legacyStatus)),
+                                                 JSONMember("status", .string(status.rawValue))]))
+                summary.mappings[record.mappingName, default: 0] += 1
+                summary.imported += 1
+            }
+            return summary
+        }
+    }
+}

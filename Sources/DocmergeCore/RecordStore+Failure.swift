@@ -1,0 +1,46 @@
+import DocmergeModel
+import DocmergeSQLite
+
+extension RecordStore {
+    /// Records a merge that failed after its retries: the document is `flagged` with
+    /// the failure in `flag_reason`, `is_merged` false unless an earlier contribution
+    /// is still in the record. Its own transaction, with its audit row.
+    public func recordFailure(_ document: PreparedDocument, error: String, actor: String = "pipeline") throws {
+        let x = document.extraction
+        try db.writeTransaction {
+            let existing = try existingDocument(x.documentID)
+            if let existing, existing.mrn != x.mrn || existing.humanDecision { return }
+            let patient: RegistryPatient
+            if let known = try self.patient(mrn: x.mrn) {
+                patient = known
+            } else {
+                let d = document.registrationDemographics
+                patient = try registerPatient(PatientRecord(mrn: x.mrn, name: d.name, birthDate: d.birthDate),
+                                              actor: actor, reason: "first document \(x.documentID)")
+            }
+            let reason = "merge failed: \(error)"
+            let at = timestamp()
+            if let existing {
+                let stillMerged = try db.scalarInt("SELECT 1 FROM resources WHERE document_id = ? LIMIT 1", x.documentID) != nil
+                try db.run("""
+                    UPDATE documents SET review_status = 'flagged', auto_approved = 0, flag_reason = ?, flag_codes = 'merge_failed',
+                        is_merged = ?, extraction = ?, content_hash = ?, extracted_at = ?, thresholds = ?,
+                        version = version + 1, updated_at = ? WHERE id = ?
+                    """, reason, stillMerged, TextBytes(document.raw), document.contentHash, x.extractedAtText,
+                    document.thresholds.json.text, at, existing.rowID)
+            } else {
+                try db.run("""
+                    INSERT INTO documents(document_id, patient_id, document_name, review_status, auto_approved, flag_reason,
+                        flag_codes, is_merged, confidence, model, fallback_used, resource_count, thresholds, extraction,
+                        content_hash, extracted_at, uploaded_at, version, created_at, updated_at, arrival)
+                    VALUES (?, ?, ?, 'flagged', 0, ?, 'merge_failed', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?,
+                            (SELECT coalesce(max(id), 0) + 1 FROM documents))
+                    """, x.documentID, patient.rowID, x.documentName, reason, x.confidence, x.model, x.fallbackUsed,
+                    x.entries.count, document.thresholds.json.text, TextBytes(document.raw), document.contentHash,
+                    x.extractedAtText, x.uploadedAt.map(Timestamp.format), at, at)
+            }
+            try appendAudit(actor: actor, action: "merge_failed", mrn: x.mrn, documentID: x.documentID,
+                            detail: .object([JSONMember("error", .string(error))]))
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import DocmergeSQLite
+
+/// The schema, as an append-only list of migrations. Never edit a shipped migration:
+/// add one. Migration 1 is the first schema version; databases made by it upgrade in place.
+public enum Schema {
+    public static let migrator = Migrator([
+        .init(id: 1, name: "records, documents, resources, audit", sql: """
+            CREATE TABLE patients(
+                id INTEGER PRIMARY KEY,
+                mrn TEXT NOT NULL UNIQUE,
+                fhir_id TEXT NOT NULL UNIQUE,
+                name TEXT,
+                birth_date TEXT,
+                resource TEXT,
+                version INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                last_updated TEXT NOT NULL
+            );
+            CREATE TABLE documents(
+                id INTEGER PRIMARY KEY,
+                document_id TEXT NOT NULL UNIQUE,
+                patient_id INTEGER NOT NULL REFERENCES patients(id),
+                document_name TEXT,
+                review_status TEXT NOT NULL
+                    CHECK (review_status IN ('pending', 'auto_approved', 'flagged', 'reviewed', 'rejected')),
+                auto_approved INTEGER NOT NULL DEFAULT 0,
+                flag_reason TEXT,
+                flag_codes TEXT NOT NULL DEFAULT '',
+                is_merged INTEGER NOT NULL DEFAULT 0,
+                reviewed_by TEXT,
+                reviewed_at TEXT,
+                confidence REAL NOT NULL,
+                model TEXT NOT NULL,
+                fallback_used INTEGER NOT NULL,
+                resource_count INTEGER NOT NULL DEFAULT 0,
+                thresholds TEXT NOT NULL,
+                extraction TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                extracted_at TEXT,
+                uploaded_at TEXT,
+                version INTEGER NOT NULL DEFAULT 1,
+                merge_ms REAL,
+                availability_ms REAL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX documents_auto_approved ON documents(auto_approved);
+            CREATE INDEX documents_status_created ON documents(review_status, created_at);
+            CREATE INDEX documents_patient ON documents(patient_id);
+            CREATE TABLE resources(
+                id INTEGER PRIMARY KEY,
+                patient_id INTEGER NOT NULL REFERENCES patients(id),
+                document_id TEXT NOT NULL,
+                resource_type TEXT NOT NULL,
+                doc_key TEXT NOT NULL,
+                fhir_id TEXT NOT NULL,
+                version_id INTEGER NOT NULL,
+                content_hash TEXT NOT NULL,
+                body BLOB NOT NULL,
+                UNIQUE (patient_id, document_id, resource_type, doc_key)
+            );
+            CREATE INDEX resources_document ON resources(document_id);
+            CREATE TABLE audit(
+                seq INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                mrn TEXT,
+                document_id TEXT,
+                detail TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            CREATE INDEX audit_mrn ON audit(mrn);
+            CREATE INDEX audit_document ON audit(document_id);
+            CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+            CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+            """),
+        .init(id: 2, name: "extraction history, people-win conflicts, audit head", sql: """
+            ALTER TABLE documents ADD COLUMN human_decision INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE documents ADD COLUMN arrival INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE extractions(
+                id INTEGER PRIMARY KEY,
+                document_id TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                extracted_at TEXT,
+                arrival INTEGER NOT NULL,
+                UNIQUE (document_id, content_hash)
+            );
+            INSERT INTO extractions(document_id, content_hash, extracted_at, arrival)
+                SELECT document_id, content_hash, extracted_at, id FROM documents;
+            UPDATE documents SET arrival = id;
+            CREATE TABLE conflicts(
+                id INTEGER PRIMARY KEY,
+                document_id TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                extraction TEXT NOT NULL,
+                at TEXT NOT NULL,
+                resolved INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (document_id, content_hash)
+            );
+            CREATE TABLE audit_head(
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL,
+                hash TEXT NOT NULL
+            );
+            INSERT INTO audit_head(id, seq, hash) SELECT 1, seq, hash FROM audit ORDER BY seq DESC LIMIT 1;
+            """),
+        .init(id: 3, name: "quality sample", sql: """
+            ALTER TABLE documents ADD COLUMN sampled INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX documents_sampled ON documents(sampled) WHERE sampled = 1;
+            """),
+    ])
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// One decoded, validated `docmerge.extraction/v1` file.
+public struct Extraction: Sendable {
+    public var documentID: String
+    public var documentName: String?
+    public var uploadedAt: Date?
+    public var mrn: String
+    public var patientName: String?
+    public var patientBirthDate: String?
+    public var confidence: Double
+    public var model: String
+    public var fallbackUsed: Bool
+    public var extractedAt: Date?
+    public var extractedAtText: String?
+    public var entries: [Entry]
+
+    public init(documentID: String, documentName: String?, uploadedAt: Date?, mrn: String, patientName: String?,
+                patientBirthDate: String?, confidence: Double, model: String, fallbackUsed: Bool, extractedAt: Date?,
+                extractedAtText: String?, entries: [Entry]) {
+        self.documentID = documentID
+        self.documentName = documentName
+        self.uploadedAt = uploadedAt
+        self.mrn = mrn
+        self.patientName = patientName
+        self.patientBirthDate = patientBirthDate
+        self.confidence = confidence
+        self.model = model
+        self.fallbackUsed = fallbackUsed
+        self.extractedAt = extractedAt
+        self.extractedAtText = extractedAtText
+        self.entries = entries
+    }
+
+    public struct Entry: Sendable {
+        public var resource: [JSONMember]
+        public var resourceType: String
+        public var id: String?
+        public var fullUrl: String?
+        public var snippet: String?
+        public var confidence: Double?
+        public var isPatient: Bool { resourceType == "Patient" }
+    }
+
+    /// The Patient entry: the demographics found in the document, if any.
+    public var documentPatient: Entry? { entries.first(where: \.isPatient) }
+
+    /// Entries merged into the record (every entry but Patient ones).
+    public var mergeableEntries: [Entry] { entries.filter { !$0.isPatient } }
+}
+
+/// Why a file is refused: what is wrong and where (a JSON path such as `$.entries[3].resource`).
+public struct ExtractionError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Typed field access with errors that name the JSON path.
+struct FieldReader {
+    func object(_ parent: JSON, _ key: String, at path: String) throws(ExtractionError) -> JSON {
+        guard let value = parent[key] else { throw ExtractionError(path: "\(path).\(key)", message: "is required") }
+        guard case .object = value else {
+            throw ExtractionError(path: "\(path).\(key)", message: "must be an object, found \(value.typeName)")
+        }
+        return value
+    }
+
+    func string(_ parent: JSON, _ key: String, at path: String) throws(ExtractionError) -> String {
+        guard let value = parent[key] else { throw ExtractionError(path: "\(path).\(key)", message: "is required") }
+        guard let text = value.stringValue else {
+            throw ExtractionError(path: "\(path).\(key)", message: "must be a string, found \(value.typeName)")
+        }
+        return text
+    }
+
+    func optionalString(_ parent: JSON, _ key: String, at path: String) throws(ExtractionError) -> String? {
+        guard let value = parent[key], value != .null else { return nil }
+        guard let text = value.stringValue else {
+            throw ExtractionError(path: "\(path).\(key)", message: "must be a string, found \(value.typeName)")
+        }
+        return text
+    }
+
+    /// A number in [0, 1]; nil when absent.
+    func unitNumber(_ parent: JSON, _ key: String, at path: String) throws(ExtractionError) -> Double? {
+        guard let value = parent[key], value != .null else { return nil }
+        guard let number = value.numberValue else {
+            throw ExtractionError(path: "\(path).\(key)", message: "must be a number in [0, 1], found \(value.typeName)")
+        }
+        guard number.isFinite, number >= 0, number <= 1 else {
+            throw ExtractionError(path: "\(path).\(key)", message: "must be a number in [0, 1], found \(number)")
+        }
+        return number
+    }
+
+    func time(_ text: String?, at path: String) throws(ExtractionError) -> Date? {
+        guard let text else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            throw ExtractionError(path: path, message: "must be an RFC 3339 date-time such as 2026-11-28T10:15:00Z")
+        }
+        return date
+    }
+}
+
+/// The `entries` array: objects shaped like FHIR `Bundle.entry`.
+public enum EntriesDecoder {
+    public static func decode(_ value: JSON?, at path: String) throws(ExtractionError) -> [Extraction.Entry] {
+        guard let value else { throw ExtractionError(path: path, message: "is required (an empty array is allowed)") }
+        guard let items = value.arrayValue else {
+            throw ExtractionError(path: path, message: "must be an array, found \(value.typeName)")
+        }
+        let reader = FieldReader()
+        var entries: [Extraction.Entry] = []
+        entries.reserveCapacity(items.count)
+        var seen = Set<String>()
+        for (index, item) in items.enumerated() {
+            let at = "\(path)[\(index)]"
+            guard case .object = item else { throw ExtractionError(path: at, message: "must be an object, found \(item.typeName)") }
+            guard let resource = item["resource"] else { throw ExtractionError(path: "\(at).resource", message: "is required") }
+            guard case .object(let members) = resource else {
+                throw ExtractionError(path: "\(at).resource", message: "must be an object, found \(resource.typeName)")
+            }
+            guard let typeValue = resource["resourceType"] else {
+                throw ExtractionError(path: "\(at).resource.resourceType", message: "is required")
+            }
+            guard let type = typeValue.stringValue, !type.isEmpty,
+                  type.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) })
+            else {
+                throw ExtractionError(path: "\(at).resource.resourceType", message: "must be a non-empty FHIR resource type name")
+            }
+            var id: String?
+            if let idValue = resource["id"], idValue != .null {
+                guard let text = idValue.stringValue, !text.isEmpty else {
+                    throw ExtractionError(path: "\(at).resource.id", message: "must be a non-empty string")
+                }
+                id = text
+                guard seen.insert("\(type)/\(text)").inserted else {
+                    throw ExtractionError(path: "\(at).resource.id",
+                                          message: "a second \(type) entry with id '\(text)' (ids must be unique within a document)")
+                }
+            }
+            entries.append(Extraction.Entry(
+                resource: members, resourceType: type, id: id,
+                fullUrl: try reader.optionalString(item, "fullUrl", at: at),
+                snippet: try reader.optionalString(item, "snippet", at: at),
+                confidence: try reader.unitNumber(item, "confidence", at: at)))
+        }
+        return entries
+    }
+}

@@ -1,0 +1,60 @@
+/// A JSON value that keeps what FHIR needs kept: object member order and the exact
+/// text of numbers (`1.50` stays `1.50`; FHIR decimals carry precision).
+public indirect enum JSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array([JSON])
+    case object([JSONMember])
+
+    public subscript(key: String) -> JSON? {
+        guard case .object(let members) = self else { return nil }
+        for member in members where member.key == key { return member.value }
+        return nil
+    }
+
+    public subscript(index: Int) -> JSON? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
+    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
+    public var arrayValue: [JSON]? { if case .array(let a) = self { return a }; return nil }
+    public var objectValue: [JSONMember]? { if case .object(let o) = self { return o }; return nil }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var numberValue: Double? { if case .number(let n) = self { return Double(n) }; return nil }
+
+    /// The JSON type name used in error messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+public struct JSONMember: Sendable, Equatable {
+    public var key: String
+    public var value: JSON
+    public init(_ key: String, _ value: JSON) {
+        self.key = key
+        self.value = value
+    }
+}
+
+extension JSON {
+    /// Compact UTF-8 text, members in their original order.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        JSONWriter.write(self, into: &out)
+        return out
+    }
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -1,0 +1,167 @@
+/// A document's contribution, ready to write: one planned resource per mergeable
+/// entry, with its deterministic id, rewritten references and `meta.source`.
+public struct MergePlan: Sendable {
+    public let documentID: String
+    public let patientFHIRID: String
+    public let resources: [PlannedResource]
+}
+
+public struct PlannedResource: Sendable {
+    public let resourceType: String
+    /// The key within the document: `id:<extractor id>` or `#<ordinal among its type>`.
+    public let key: String
+    public let fhirID: String
+    /// The serialized resource is `prefix + stamp + suffix`: the stamp (versionId,
+    /// lastUpdated) goes at the end of `meta`, so stamping never re-serializes.
+    public let prefix: [UInt8]
+    public let suffix: [UInt8]
+    /// SHA-256 (hex) of `prefix + suffix`: the content without the stamp.
+    public let contentHash: String
+
+    public func stamped(versionID: Int, lastUpdated: String) -> [UInt8] {
+        var out = prefix
+        out.reserveCapacity(prefix.count + suffix.count + 80)
+        out.append(contentsOf: ",\"versionId\":\"\(versionID)\",\"lastUpdated\":\"\(lastUpdated)\"".utf8)
+        out.append(contentsOf: suffix)
+        return out
+    }
+}
+
+/// Deterministic identifiers.
+public enum ResourceIdentity {
+    /// A pure function of (document id, resource type, key): a retry gets the same id.
+    public static func fhirID(documentID: String, resourceType: String, key: String) -> String {
+        var hasher = SHA256()
+        hasher.update(documentID)
+        hasher.update([0])
+        hasher.update(resourceType)
+        hasher.update([0])
+        hasher.update(key)
+        return Array(hasher.finalize().prefix(16)).hexString
+    }
+
+    /// The registry Patient's id: the MRN itself when it is a valid FHIR id, else a hash.
+    public static func patientFHIRID(mrn: String) -> String {
+        let valid = (1...64).contains(mrn.utf8.count) && mrn.utf8.allSatisfy {
+            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 46
+        }
+        return valid ? mrn : "mrn-" + Array(SHA256.hash(Array(mrn.utf8)).prefix(12)).hexString
+    }
+
+    public static func source(documentID: String) -> String { "document_\(documentID)" }
+}
+
+public enum MergePlanner {
+    public static func plan(_ extraction: Extraction) -> MergePlan {
+        let patientRef = "Patient/" + ResourceIdentity.patientFHIRID(mrn: extraction.mrn)
+        var ordinals: [String: Int] = [:]
+        var keyed: [(entry: Extraction.Entry, key: String, id: String)] = []
+        var references: [String: String] = [:]
+        for entry in extraction.entries {
+            let ordinal = ordinals[entry.resourceType, default: 0]
+            ordinals[entry.resourceType] = ordinal + 1
+            if entry.isPatient {
+                if let id = entry.id { references["Patient/\(id)"] = patientRef }
+                if let url = entry.fullUrl { references[url] = patientRef }
+                continue
+            }
+            let key = entry.id.map { "id:\($0)" } ?? "#\(ordinal)"
+            let id = ResourceIdentity.fhirID(documentID: extraction.documentID, resourceType: entry.resourceType, key: key)
+            let target = "\(entry.resourceType)/\(id)"
+            if let own = entry.id { references["\(entry.resourceType)/\(own)"] = target }
+            if let url = entry.fullUrl { references[url] = target }
+            keyed.append((entry, key, id))
+        }
+        let rewriter = ReferenceRewriter(map: references, patientReference: patientRef)
+        let source = ResourceIdentity.source(documentID: extraction.documentID)
+        let resources = keyed.map { item in
+            ResourceSerializer.serialize(item.entry.resource, type: item.entry.resourceType, id: item.id, key: item.key,
+                                         source: source, rewriter: rewriter)
+        }
+        return MergePlan(documentID: extraction.documentID,
+                         patientFHIRID: ResourceIdentity.patientFHIRID(mrn: extraction.mrn), resources: resources)
+    }
+}
+
+/// Rewrites `reference` strings: a document's own entries (`Type/id`, `fullUrl`) to
+/// their assigned ids, every `Patient/…` and the Patient entry to the registry patient.
+/// Contained (`#id`), absolute and unknown references are left alone.
+public struct ReferenceRewriter: Sendable {
+    public let map: [String: String]
+    public let patientReference: String
+
+    public func rewrite(_ reference: String) -> String {
+        if let mapped = map[reference] { return mapped }
+        if reference.hasPrefix("Patient/") { return patientReference }
+        return reference
+    }
+
+    public func apply(_ value: JSON) -> JSON {
+        switch value {
+        case .object(let members): return .object(apply(members))
+        case .array(let items): return .array(items.map(apply))
+        default: return value
+        }
+    }
+
+    public func apply(_ members: [JSONMember]) -> [JSONMember] {
+        var out = members
+        for i in out.indices {
+            if out[i].key == "reference", case .string(let text) = out[i].value {
+                out[i].value = .string(rewrite(text))
+            } else {
+                switch out[i].value {
+                case .object, .array: out[i].value = apply(out[i].value)
+                default: break
+                }
+            }
+        }
+        return out
+    }
+}
+
+enum ResourceSerializer {
+    /// `resourceType` first, then the assigned `id`, `meta` (kept members + source,
+    /// stamp point at its end), then every other member in its original order.
+    static func serialize(_ members: [JSONMember], type: String, id: String, key: String, source: String,
+                          rewriter: ReferenceRewriter) -> PlannedResource {
+        var meta: [JSONMember] = []
+        var rest: [JSONMember] = []
+        for member in members {
+            switch member.key {
+            case "resourceType", "id": continue
+            case "meta":
+                for m in member.value.objectValue ?? [] where !["versionId", "lastUpdated", "source"].contains(m.key) {
+                    meta.append(m)
+                }
+            default: rest.append(member)
+            }
+        }
+        rest = rewriter.apply(rest)
+        var prefix: [UInt8] = []
+        prefix.reserveCapacity(1024)
+        prefix.append(contentsOf: "{\"resourceType\":".utf8)
+        JSONWriter.writeString(type, into: &prefix)
+        prefix.append(contentsOf: ",\"id\":".utf8)
+        JSONWriter.writeString(id, into: &prefix)
+        prefix.append(contentsOf: ",\"meta\":{".utf8)
+        if !meta.isEmpty {
+            JSONWriter.writeMembers(meta, into: &prefix)
+            prefix.append(UInt8(ascii: ","))
+        }
+        prefix.append(contentsOf: "\"source\":".utf8)
+        JSONWriter.writeString(source, into: &prefix)
+        var suffix: [UInt8] = [UInt8(ascii: "}")]
+        suffix.reserveCapacity(1024)
+        if !rest.isEmpty {
+            suffix.append(UInt8(ascii: ","))
+            JSONWriter.writeMembers(rest, into: &suffix)
+        }
+        suffix.append(UInt8(ascii: "}"))
+        var hasher = SHA256()
+        hasher.update(prefix)
+        hasher.update(suffix)
+        return PlannedResource(resourceType: type, key: key, fhirID: id, prefix: prefix, suffix: suffix,
+                               contentHash: hasher.finalize().hexString)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// A decoded, validated, planned document: everything a merge needs that does not
+/// depend on the database. Built off the write path (in parallel), consumed by it.
+public struct PreparedDocument: Sendable {
+    public let extraction: Extraction
+    public let plan: MergePlan
+    /// The file as received (stored for reviewers and re-tuning).
+    public let raw: [UInt8]
+    /// SHA-256 of the compact re-serialization: the same extraction, however formatted,
+    /// has the same hash.
+    public let contentHash: String
+    public let firstSeen: Date
+    public var thresholds: Thresholds
+
+    public init(extraction: Extraction, plan: MergePlan, raw: [UInt8], contentHash: String, firstSeen: Date,
+                thresholds: Thresholds) {
+        self.extraction = extraction
+        self.plan = plan
+        self.raw = raw
+        self.contentHash = contentHash
+        self.firstSeen = firstSeen
+        self.thresholds = thresholds
+    }
+
+    /// Decode, validate, plan. Throws the refusal reason for a bad file.
+    public static func prepare(_ bytes: [UInt8], decoder: ExtractionDecoder, thresholds: Thresholds,
+                               firstSeen: Date) throws(ExtractionError) -> PreparedDocument {
+        let (extraction, root) = try decoder.decode(bytes)
+        return PreparedDocument(extraction: extraction, plan: MergePlanner.plan(extraction), raw: bytes,
+                                contentHash: SHA256.hex(root.bytes), firstSeen: firstSeen, thresholds: thresholds)
+    }
+
+    /// The demographics to register an unknown patient with: the upload context's,
+    /// else the document's Patient entry.
+    public var registrationDemographics: (name: String?, birthDate: String?) {
+        let evidence = extraction.documentPatient.map { PatientEvidence(patient: $0.resource) }
+        return (extraction.patientName ?? evidence?.name, extraction.patientBirthDate ?? evidence?.birthDate)
+    }
+}
+
+/// The quality sample: a fixed fraction of auto-approved documents, chosen from the
+/// document id alone, so a retry or a re-drop chooses the same way.
+public enum QualitySample {
+    public static func isSampled(documentID: String, rate: Double) -> Bool {
+        guard rate > 0 else { return false }
+        let digest = SHA256.hash(Array("quality-sample:\(documentID)".utf8))
+        var value: UInt64 = 0
+        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
+        return Double(value) / 18_446_744_073_709_551_616.0 < rate
+    }
+}

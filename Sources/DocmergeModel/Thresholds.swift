@@ -1,0 +1,57 @@
+/// The quality-check thresholds. A document keeps the values it was judged with,
+/// so a decision can be reproduced and a retry judges the same way.
+public struct Thresholds: Codable, Sendable, Equatable, Hashable {
+    /// Check 1: confidence strictly below this flags.
+    public var minConfidence: Double = 0.80
+    /// Check 4: fewer resources than this …
+    public var fewResourcesCount: Int = 3
+    /// … with confidence strictly below this flags.
+    public var fewResourcesConfidence: Double = 0.95
+    /// Check 6: name similarity strictly below this flags.
+    public var minNameSimilarity: Double = 0.80
+
+    public init(minConfidence: Double = 0.80, fewResourcesCount: Int = 3, fewResourcesConfidence: Double = 0.95,
+                minNameSimilarity: Double = 0.80) {
+        self.minConfidence = minConfidence
+        self.fewResourcesCount = fewResourcesCount
+        self.fewResourcesConfidence = fewResourcesConfidence
+        self.minNameSimilarity = minNameSimilarity
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case minConfidence = "min_confidence"
+        case fewResourcesCount = "few_resources_count"
+        case fewResourcesConfidence = "few_resources_confidence"
+        case minNameSimilarity = "min_name_similarity"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Thresholds(minConfidence: 0.80)
+        minConfidence = try c.decodeIfPresent(Double.self, forKey: .minConfidence) ?? d.minConfidence
+        fewResourcesCount = try c.decodeIfPresent(Int.self, forKey: .fewResourcesCount) ?? d.fewResourcesCount
+        fewResourcesConfidence = try c.decodeIfPresent(Double.self, forKey: .fewResourcesConfidence) ?? d.fewResourcesConfidence
+        minNameSimilarity = try c.decodeIfPresent(Double.self, forKey: .minNameSimilarity) ?? d.minNameSimilarity
+    }
+
+    /// Compact JSON stored with each document.
+    public var json: JSON {
+        .object([
+            JSONMember("min_confidence", .number(Self.number(minConfidence))),
+            JSONMember("few_resources_count", .number(String(fewResourcesCount))),
+            JSONMember("few_resources_confidence", .number(Self.number(fewResourcesConfidence))),
+            JSONMember("min_name_similarity", .number(Self.number(minNameSimilarity))),
+        ])
+    }
+
+    public init?(json: JSON) {
+        guard let a = json["min_confidence"]?.numberValue, let b = json["few_resources_count"]?.numberValue,
+              let c = json["few_resources_confidence"]?.numberValue, let d = json["min_name_similarity"]?.numberValue
+        else { return nil }
+        self.init(minConfidence: a, fewResourcesCount: Int(b), fewResourcesConfidence: c, minNameSimilarity: d)
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,25 @@
+import CSQLite
+
+extension Connection {
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`. The body is synchronous: a
+    /// transaction is never held across an `await`. On error, rolls back only if a
+    /// transaction is still open, and rethrows the first error.
+    public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// A read transaction: one consistent snapshot for several queries.
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN DEFERRED")
+        defer { if isInTransaction { try? execute("COMMIT") } }
+        return try body()
+    }
+}

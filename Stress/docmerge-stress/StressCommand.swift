@@ -1,0 +1,1 @@
+@main struct Stress { static func main() {} }
