@@ -106,14 +106,15 @@ extension RecordStore {
                 try db.run("""
                     INSERT INTO documents(document_id, patient_id, document_name, review_status, auto_approved, flag_reason,
                         flag_codes, is_merged, reviewed_by, reviewed_at, confidence, model, fallback_used, resource_count,
-                        thresholds, extraction, content_hash, version, created_at, updated_at, human_decision, arrival)
-                    VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 1, ?, ?, ?, (SELECT coalesce(max(id), 0) + 1 FROM documents))
+                        thresholds, extraction, content_hash, version, created_at, updated_at, human_decision, arrival, classified_as)
+                    VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 1, ?, ?, ?, (SELECT coalesce(max(id), 0) + 1 FROM documents), ?)
                     """, record.documentID, patient.rowID, LegacyRecord.string(raw, ["document_name", "name", "filename"]),
                     status.rawValue, status == .autoApproved, raw["flag_reason"]?.stringValue,
                     status == .autoApproved || status == .reviewed, record.reviewer,
                     LegacyRecord.string(raw, ["reviewed_at", "approved_at"]), confidence, model, fallback,
                     Thresholds().json.text, raw.text, SHA256.hex(raw.bytes), created, at,
-                    status == .reviewed || status == .rejected)
+                    status == .reviewed || status == .rejected,
+                    status == .flagged ? "flagged" : (status == .autoApproved ? "auto_approved" : nil))
                 try appendAudit(actor: actor, action: "legacy_import", mrn: record.mrn, documentID: record.documentID,
                                 detail: .object([JSONMember("legacy_status", .string(record.legacyStatus)),
                                                  JSONMember("status", .string(status.rawValue))]))

@@ -25,16 +25,16 @@ extension RecordStore {
                 try db.run("""
                     UPDATE documents SET review_status = 'flagged', auto_approved = 0, flag_reason = ?, flag_codes = 'merge_failed',
                         is_merged = ?, extraction = ?, content_hash = ?, extracted_at = ?, thresholds = ?,
-                        version = version + 1, updated_at = ? WHERE id = ?
+                        version = version + 1, updated_at = ?, failed_merges = failed_merges + 1 WHERE id = ?
                     """, reason, stillMerged, TextBytes(document.raw), document.contentHash, x.extractedAtText,
                     document.thresholds.json.text, at, existing.rowID)
             } else {
                 try db.run("""
                     INSERT INTO documents(document_id, patient_id, document_name, review_status, auto_approved, flag_reason,
                         flag_codes, is_merged, confidence, model, fallback_used, resource_count, thresholds, extraction,
-                        content_hash, extracted_at, uploaded_at, version, created_at, updated_at, arrival)
+                        content_hash, extracted_at, uploaded_at, version, created_at, updated_at, arrival, failed_merges)
                     VALUES (?, ?, ?, 'flagged', 0, ?, 'merge_failed', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?,
-                            (SELECT coalesce(max(id), 0) + 1 FROM documents))
+                            (SELECT coalesce(max(id), 0) + 1 FROM documents), 1)
                     """, x.documentID, patient.rowID, x.documentName, reason, x.confidence, x.model, x.fallbackUsed,
                     x.entries.count, document.thresholds.json.text, TextBytes(document.raw), document.contentHash,
                     x.extractedAtText, x.uploadedAt.map(Timestamp.format), at, at)

@@ -134,25 +134,26 @@ extension RecordStore {
                 UPDATE documents SET document_name = ?, review_status = ?, auto_approved = ?, flag_reason = ?, flag_codes = ?,
                     is_merged = 1, reviewed_by = NULL, reviewed_at = ?, confidence = ?, model = ?, fallback_used = ?,
                     resource_count = ?, thresholds = ?, extraction = ?, content_hash = ?, extracted_at = ?, uploaded_at = ?,
-                    version = version + 1, merge_ms = ?, availability_ms = ?, updated_at = ?, sampled = ?
+                    version = version + 1, merge_ms = ?, availability_ms = ?, updated_at = ?, sampled = ?, classified_as = ?,
+                    review_action = NULL
                 WHERE id = ?
                 """, x.documentName, status.rawValue, status == .autoApproved, reason, codes,
                 status == .autoApproved ? at : nil, x.confidence, x.model, x.fallbackUsed, x.entries.count,
                 thresholds.json.text, TextBytes(document.raw), document.contentHash, x.extractedAtText,
-                x.uploadedAt.map(Timestamp.format), mergeMs, availabilityMs, at, sampled, existing.rowID)
+                x.uploadedAt.map(Timestamp.format), mergeMs, availabilityMs, at, sampled, status.rawValue, existing.rowID)
             documentVersion = existing.version + 1
         } else {
             try db.run("""
                 INSERT INTO documents(document_id, patient_id, document_name, review_status, auto_approved, flag_reason,
                     flag_codes, is_merged, reviewed_at, confidence, model, fallback_used, resource_count, thresholds,
                     extraction, content_hash, extracted_at, uploaded_at, version, merge_ms, availability_ms, created_at,
-                    updated_at, arrival, sampled)
+                    updated_at, arrival, sampled, classified_as)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?,
-                        (SELECT coalesce(max(id), 0) + 1 FROM documents), ?)
+                        (SELECT coalesce(max(id), 0) + 1 FROM documents), ?, ?)
                 """, x.documentID, patient.rowID, x.documentName, status.rawValue, status == .autoApproved, reason, codes,
                 status == .autoApproved ? at : nil, x.confidence, x.model, x.fallbackUsed, x.entries.count,
                 thresholds.json.text, TextBytes(document.raw), document.contentHash, x.extractedAtText,
-                x.uploadedAt.map(Timestamp.format), mergeMs, availabilityMs, at, at, sampled)
+                x.uploadedAt.map(Timestamp.format), mergeMs, availabilityMs, at, at, sampled, status.rawValue)
             documentVersion = 1
         }
         let action = existing == nil ? "merge" : (existing?.contentHash == document.contentHash ? "retry_merge" : "re_merge")

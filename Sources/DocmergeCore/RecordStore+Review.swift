@@ -15,7 +15,7 @@ extension RecordStore {
                 throw DocmergeError(.conflict, "Document \(documentID) is not merged (its merge failed); run `docmerge review retry \(documentID)` first.")
             }
             let at = timestamp()
-            try db.run("UPDATE documents SET review_status = 'reviewed', human_decision = 1, reviewed_by = ?, reviewed_at = ?, version = version + 1, updated_at = ? WHERE id = ?",
+            try db.run("UPDATE documents SET review_status = 'reviewed', review_action = 'mark_correct', human_decision = 1, reviewed_by = ?, reviewed_at = ?, version = version + 1, updated_at = ? WHERE id = ?",
                        reviewer, at, at, doc.rowID)
             try appendAudit(actor: reviewer, action: "mark_correct", mrn: doc.mrn, documentID: documentID, detail: .object([
                 JSONMember("previous_status", .string(doc.status.rawValue)),
@@ -46,7 +46,7 @@ extension RecordStore {
                 recordVersion += 1
             }
             try db.run("""
-                UPDATE documents SET review_status = 'reviewed', human_decision = 1, is_merged = 1, reviewed_by = ?,
+                UPDATE documents SET review_status = 'reviewed', review_action = 'correct', human_decision = 1, is_merged = 1, reviewed_by = ?,
                     reviewed_at = ?, resource_count = ?, version = version + 1, updated_at = ? WHERE id = ?
                 """, reviewer, at, entries.count, at, doc.rowID)
             try appendAudit(actor: reviewer, action: "correct", mrn: doc.mrn, documentID: documentID, detail: .object([

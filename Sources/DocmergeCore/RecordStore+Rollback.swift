@@ -23,7 +23,7 @@ extension RecordStore {
                 recordVersion += 1
             }
             try db.run("""
-                UPDATE documents SET review_status = 'rejected', auto_approved = 0, is_merged = 0, human_decision = 1,
+                UPDATE documents SET review_status = 'rejected', review_action = 'rollback', auto_approved = 0, is_merged = 0, human_decision = 1,
                     reviewed_by = ?, reviewed_at = ?, version = version + 1, updated_at = ? WHERE id = ?
                 """, reviewer, at, at, doc.rowID)
             try appendAudit(actor: reviewer, action: "rollback", mrn: doc.mrn, documentID: documentID, detail: .object([

@@ -108,8 +108,13 @@ public enum Schema {
             );
             INSERT INTO audit_head(id, seq, hash) SELECT 1, seq, hash FROM audit ORDER BY seq DESC LIMIT 1;
             """),
-        .init(id: 3, name: "quality sample", sql: """
+        .init(id: 3, name: "quality sample and outcome columns for metrics", sql: """
             ALTER TABLE documents ADD COLUMN sampled INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE documents ADD COLUMN classified_as TEXT;
+            ALTER TABLE documents ADD COLUMN review_action TEXT;
+            ALTER TABLE documents ADD COLUMN failed_merges INTEGER NOT NULL DEFAULT 0;
+            UPDATE documents SET classified_as = CASE WHEN flag_codes = '' THEN 'auto_approved' ELSE 'flagged' END
+                WHERE review_status <> 'pending';
             CREATE INDEX documents_sampled ON documents(sampled) WHERE sampled = 1;
             """),
     ])

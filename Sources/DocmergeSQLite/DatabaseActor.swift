@@ -21,16 +21,16 @@ public actor DatabaseActor {
 }
 
 /// A serial executor backed by a serial `DispatchQueue`.
-final class QueueExecutor: SerialExecutor {
+public final class QueueExecutor: SerialExecutor {
     private let queue: DispatchQueue
 
-    init(queue: DispatchQueue) { self.queue = queue }
+    public init(queue: DispatchQueue) { self.queue = queue }
 
-    func enqueue(_ job: UnownedJob) {
+    public func enqueue(_ job: UnownedJob) {
         queue.async { job.runSynchronously(on: self.asUnownedSerialExecutor()) }
     }
 
-    func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
 }
 
 // Safe: the only stored property is a `let` DispatchQueue, which is thread-safe;

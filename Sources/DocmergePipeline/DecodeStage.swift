@@ -1,0 +1,48 @@
+import DocmergeModel
+import Foundation
+
+/// Reads, decodes, validates and plans documents: the CPU-heavy part, run by several
+/// workers at once. Results carry their ticket's sequence number; the ordered queue
+/// after this stage restores arrival order.
+public struct DecodeStage: Sendable {
+    public let inbox: Inbox
+    public let decoder: ExtractionDecoder
+    public let thresholds: Thresholds
+
+    public init(inbox: Inbox, decoder: ExtractionDecoder, thresholds: Thresholds) {
+        self.inbox = inbox
+        self.decoder = decoder
+        self.thresholds = thresholds
+    }
+
+    /// One worker: until the ticket queue finishes.
+    public func work(input: WorkQueue<FileTicket>, output: OrderedQueue<DecodedItem>) async {
+        while let tickets = await input.next(max: 1) {
+            for ticket in tickets { await output.deliver(seq: ticket.seq, decode(ticket)) }
+        }
+    }
+
+    public func decode(_ ticket: FileTicket) -> DecodedItem {
+        let bytes: [UInt8]
+        do {
+            guard let read = try inbox.read(ticket.name) else { return .vanished(ticket) }
+            bytes = read
+        } catch {
+            return .refused(ticket, reason: "\(error)", path: "$", documentID: nil)
+        }
+        do {
+            let document = try PreparedDocument.prepare(bytes, decoder: decoder, thresholds: thresholds,
+                                                        firstSeen: ticket.firstSeen)
+            return .prepared(ticket, document)
+        } catch {
+            return .refused(ticket, reason: error.message, path: error.path, documentID: Self.bestEffortID(bytes))
+        }
+    }
+
+    /// The document id of a refused file, when it can be read at all (for the error file).
+    static func bestEffortID(_ bytes: [UInt8]) -> String? {
+        guard let root = try? JSONParser.parse(bytes), let id = root["document"]?["id"]?.stringValue,
+              ExtractionDecoder.isValidDocumentID(id) else { return nil }
+        return id
+    }
+}

@@ -1,0 +1,99 @@
+import DocmergeModel
+import Foundation
+
+/// Takes files from the inbox in arrival order: what is there at start (oldest first),
+/// then inotify events, with a periodic rescan as the safety net. Each file is offered
+/// once while in flight; a file whose merge failed is parked and retried later.
+public actor IngestStage {
+    public enum Signal: Sendable {
+        case name(String)
+        case rescan
+        case stop
+    }
+
+    private let inbox: Inbox
+    private let output: WorkQueue<FileTicket>
+    private let permits: AsyncSemaphore
+    private let stop: StopFlag
+    private let settleNanos: Int64
+    private let parkNanos: UInt64
+    private var inFlight = Set<String>()
+    private var parked: [String: (identity: FileIdentity, until: UInt64)] = [:]
+    private var nextSeq = 0
+    public private(set) var offered = 0
+
+    public init(inbox: Inbox, output: WorkQueue<FileTicket>, permits: AsyncSemaphore, stop: StopFlag,
+                settleMs: Int, parkSeconds: Double = 30) {
+        self.inbox = inbox
+        self.output = output
+        self.permits = permits
+        self.stop = stop
+        self.settleNanos = Int64(settleMs) * 1_000_000
+        self.parkNanos = UInt64(parkSeconds * 1e9)
+    }
+
+    /// `once`: take what is present, then finish. Otherwise follow `signals` until stop.
+    public func run(signals: AsyncStream<Signal>, once: Bool) async {
+        await scan(waitForSettling: once)
+        if !once {
+            for await signal in signals {
+                if stop.isSet { break }
+                switch signal {
+                case .name(let name): await offer(name, settled: true)
+                case .rescan: await scan(waitForSettling: false)
+                case .stop: break
+                }
+                if stop.isSet { break }
+            }
+        }
+        await output.finish()
+    }
+
+    /// The writer reports each file done: moved (or gone), or kept in the inbox after a
+    /// failed merge (parked until it changes or the park time passes).
+    public func completed(_ done: [(name: String, keep: FileIdentity?)]) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        for item in done {
+            inFlight.remove(item.name)
+            if let identity = item.keep { parked[item.name] = (identity, now + parkNanos) }
+        }
+    }
+
+    public var inFlightCount: Int { inFlight.count }
+
+    private func scan(waitForSettling: Bool) async {
+        for candidate in inbox.list() {
+            if stop.isSet { return }
+            await offer(candidate.name, settled: false, waitForSettling: waitForSettling)
+        }
+    }
+
+    private func offer(_ name: String, settled: Bool, waitForSettling: Bool = false) async {
+        guard !stop.isSet, !Inbox.isIgnored(name), !inFlight.contains(name),
+              var identity = inbox.identity(of: name) else { return }
+        if let park = parked[name] {
+            if park.identity == identity && DispatchTime.now().uptimeNanoseconds < park.until { return }
+            parked[name] = nil
+        }
+        if !settled {
+            // A file modified a moment ago may still be being written by a non-atomic writer.
+            while Self.ageNanos(identity) < settleNanos {
+                guard waitForSettling else { return }
+                try? await Task.sleep(nanoseconds: UInt64(settleNanos - Self.ageNanos(identity)))
+                guard let again = inbox.identity(of: name) else { return }
+                identity = again
+            }
+        }
+        inFlight.insert(name)
+        await permits.acquire()
+        let ticket = FileTicket(seq: nextSeq, name: name, path: inbox.root + "/" + name, identity: identity,
+                                firstSeen: Date(), seenUptimeNanos: DispatchTime.now().uptimeNanoseconds)
+        nextSeq += 1
+        offered += 1
+        await output.push(ticket)
+    }
+
+    static func ageNanos(_ identity: FileIdentity) -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1e9) - identity.modifiedNanos
+    }
+}

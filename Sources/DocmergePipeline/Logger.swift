@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Log lines on standard error, one `write` each (lines from several threads never
+/// interleave). Passed in, not global. Never given patient names, birth dates or file
+/// contents: document ids and MRNs only.
+public struct Logger: Sendable {
+    public enum Level: Int, Sendable, Comparable {
+        case quiet = 0, normal = 1, verbose = 2
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public let level: Level
+
+    public init(level: Level) { self.level = level }
+
+    /// Per-document and progress lines (hidden by --quiet).
+    public func info(_ line: String) { if level >= .normal { emit(line) } }
+    /// Detail (only with --verbose).
+    public func debug(_ line: String) { if level >= .verbose { emit(line) } }
+    /// Problems: always shown.
+    public func error(_ line: String) { emit(line) }
+
+    private func emit(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(0x0A)
+        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,178 @@
+import DocmergeCore
+import DocmergeModel
+import DocmergeSQLite
+import Dispatch
+import Foundation
+
+/// The single writer. Takes decoded documents in arrival order and merges them with
+/// group commit: whatever has arrived while the previous transaction committed goes
+/// into the next one, so a lone document is never held back and a burst shares one
+/// fsync. Files move only after their transaction committed. Runs on its own queue,
+/// so blocking SQLite calls never tie up the cooperative pool.
+public actor StoreWriter {
+    private let executor = QueueExecutor(queue: DispatchQueue(label: "docmerge.writer"))
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    private let store: RecordStore
+    private let inbox: Inbox
+    private let settings: Config.Pipeline
+    private let logger: Logger
+    private let metrics: MetricsCollector
+    public private(set) var summary = RunSummary()
+    private var fatal: String?
+
+    public init(dbPath: String, inbox: Inbox, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector) throws {
+        self.store = try RecordStore(path: dbPath)
+        self.inbox = inbox
+        self.settings = settings
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Until the input finishes. After a fatal store error it stops merging, leaves the
+    /// remaining files in the inbox, and keeps draining so the pipeline can stop.
+    public func run(input: OrderedQueue<DecodedItem>, ingest: IngestStage, permits: AsyncSemaphore,
+                    onCommit: @Sendable () -> Void, onFatal: @Sendable (String) -> Void) async -> String? {
+        while let batch = await input.next(max: max(1, settings.batchMax)) {
+            let wasFatal = fatal != nil
+            let done = fatal == nil ? process(batch) : batch.map { (name: $0.ticket.name, keep: Optional<FileIdentity>.none) }
+            await ingest.completed(done)
+            await permits.release(batch.count)
+            onCommit()
+            if !wasFatal, let fatal { onFatal(fatal) }
+        }
+        return fatal
+    }
+
+    private func process(_ batch: [DecodedItem]) -> [(name: String, keep: FileIdentity?)] {
+        var done: [(name: String, keep: FileIdentity?)] = []
+        var documents: [(FileTicket, PreparedDocument)] = []
+        for item in batch {
+            switch item {
+            case .prepared(let ticket, let document): documents.append((ticket, document))
+            case .vanished(let ticket):
+                logger.debug("\(ticket.name): vanished before it was read; nothing to do")
+                done.append((ticket.name, nil))
+            case .refused(let ticket, let reason, let path, let documentID):
+                reject(ticket, reason: reason, path: path, documentID: documentID)
+                done.append((ticket.name, nil))
+            }
+        }
+        guard !documents.isEmpty else { return done }
+        let results = mergeWithRetry(documents.map(\.1))
+        if fatal != nil {
+            // Nothing of this batch committed: the files stay in the inbox for the next start.
+            return done + documents.map { (name: $0.0.name, keep: Optional<FileIdentity>.none) }
+        }
+        let committedAt = DispatchTime.now().uptimeNanoseconds
+        for ((ticket, document), result) in zip(documents, results) {
+            let id = document.extraction.documentID
+            switch result {
+            case .success(.refused(let error)):
+                reject(ticket, reason: error.message, path: error.path, documentID: id)
+                done.append((ticket.name, nil))
+                continue
+            case .success(let outcome):
+                let landed = Double(committedAt - ticket.seenUptimeNanos) / 1e6
+                describe(outcome, document: document, landedMs: landed)
+            case .failure(let error):
+                let reason = Self.describe(error)
+                summary.failed += 1
+                metrics.record(.failed)
+                do {
+                    try store.recordFailure(document, error: reason)
+                    logger.error("\(id) \(document.extraction.mrn) flagged: merge failed: \(reason); the file stays in the inbox")
+                } catch {
+                    logger.error("\(id) \(document.extraction.mrn) merge failed: \(reason); the failure could not be recorded either (\(Self.describe(error))); the file stays in the inbox")
+                }
+                done.append((ticket.name, ticket.identity))
+                continue
+            }
+            do {
+                if try inbox.move(ticket.name, expecting: ticket.identity, to: inbox.processed) == nil {
+                    logger.debug("\(ticket.name) changed or vanished after it was read; it will be read again if present")
+                }
+            } catch {
+                logger.error("\(error)")
+            }
+            done.append((ticket.name, nil))
+        }
+        return done
+    }
+
+    private func describe(_ outcome: MergeOutcome, document: PreparedDocument, landedMs: Double) {
+        let x = document.extraction
+        switch outcome {
+        case .merged(let r):
+            summary.merged += 1
+            summary.statuses[r.status, default: 0] += 1
+            for finding in r.findings { summary.reasons[finding.code, default: 0] += 1 }
+            summary.mergeLatency.record(r.mergeMs)
+            summary.landedToCommitted.record(landedMs)
+            summary.availability.record(r.availabilityMs)
+            metrics.record(.merged(status: r.status, mergeMs: r.mergeMs, landedToCommittedMs: landedMs))
+            let reasons = r.findings.isEmpty ? "" : " (\(r.findings.map(\.code.label).joined(separator: ", ")))"
+            logger.info("\(x.documentID) \(x.mrn) \(r.status.rawValue)\(reasons) +\(r.inserted) ~\(r.updated) -\(r.deleted) merge \(String(format: "%.2f", r.mergeMs)) ms")
+        case .unchanged(_, let status):
+            summary.unchanged += 1
+            metrics.record(.unchanged)
+            logger.info("\(x.documentID) \(x.mrn) unchanged (a replay of an extraction already seen; status \(status.rawValue))")
+        case .stale:
+            summary.stale += 1
+            metrics.record(.stale)
+            logger.info("\(x.documentID) \(x.mrn) not applied: an older extraction than the one in the record (audited)")
+        case .conflict(_, let status):
+            summary.conflicts += 1
+            metrics.record(.conflict)
+            logger.info("\(x.documentID) \(x.mrn) conflict: a person's decision (\(status.rawValue)) stands; the new extraction is listed by `review list --conflicts`")
+        case .refused:
+            break
+        }
+    }
+
+    private func reject(_ ticket: FileTicket, reason: String, path: String, documentID: String?) {
+        summary.rejected += 1
+        metrics.record(.rejected)
+        do {
+            if let final = try inbox.reject(ticket, reason: reason, jsonPath: path, documentID: documentID, at: Date()) {
+                logger.info("\(ticket.name) rejected\(final == ticket.name ? "" : " as \(final)"): \(path): \(reason)")
+            }
+        } catch {
+            logger.error("\(ticket.name) could not be moved to rejected/: \(error)")
+        }
+    }
+
+    /// Group commit with bounded backoff on retryable errors. If the whole batch keeps
+    /// failing, each document is tried once on its own, so one bad document cannot
+    /// hold back the others. A corrupt database is fatal.
+    private func mergeWithRetry(_ documents: [PreparedDocument]) -> [Result<MergeOutcome, any Error>] {
+        var delay = Double(settings.retryBaseMs) / 1000
+        var lastError: (any Error)?
+        for attempt in 0..<max(1, settings.retryAttempts) {
+            do {
+                return try store.mergeBatch(documents, sampleRate: settings.sampleRate)
+            } catch let error as SQLiteError where error.isCorrupt {
+                fatal = "The database is corrupt (\(error.message)); stopping. Restore the latest backup (see Runbook.md)."
+                return documents.map { _ in .failure(error) }
+            } catch {
+                lastError = error
+                logger.debug("merge attempt \(attempt + 1) failed: \(Self.describe(error)); retrying in \(Int(delay * 1000)) ms")
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 2)
+            }
+        }
+        guard documents.count > 1 else { return [.failure(lastError ?? DocmergeError(.failure, "merge failed"))] }
+        return documents.map { document in Result { try store.merge(document, sampleRate: settings.sampleRate) } }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? SQLiteError {
+            if error.isDiskFull { return "the disk or database is full (\(error.message))" }
+            if error.isReadOnly { return "the database is read-only (\(error.message))" }
+            if error.isBusy { return "the database is locked by another process (\(error.message))" }
+            if error.isIOError { return "an I/O error (\(error.message))" }
+            return error.message
+        }
+        return "\(error)"
+    }
+}

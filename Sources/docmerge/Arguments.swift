@@ -1,0 +1,130 @@
+import DocmergeCore
+import Foundation
+
+/// A command's arguments: positionals, `--name value` options and `--flag` flags.
+/// Unknown options are a usage error (exit 2).
+struct Arguments {
+    var positionals: [String] = []
+    var values: [String: String] = [:]
+    var flags: Set<String> = []
+    var help = false
+
+    init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws {
+        var i = 0
+        while i < args.count {
+            let arg = args[i]
+            if arg == "--help" || arg == "-h" {
+                help = true
+            } else if arg.hasPrefix("--") {
+                var name = String(arg.dropFirst(2))
+                var inline: String?
+                if let eq = name.firstIndex(of: "=") {
+                    inline = String(name[name.index(after: eq)...])
+                    name = String(name[..<eq])
+                }
+                if options.contains(name) {
+                    if let inline {
+                        values[name] = inline
+                    } else {
+                        guard i + 1 < args.count else { throw DocmergeError(.usage, "--\(name) needs a value.") }
+                        values[name] = args[i + 1]
+                        i += 1
+                    }
+                } else if allowedFlags.contains(name), inline == nil {
+                    flags.insert(name)
+                } else {
+                    throw DocmergeError(.usage, "Unknown option --\(name); see --help.")
+                }
+            } else {
+                positionals.append(arg)
+            }
+            i += 1
+        }
+    }
+
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    func value(_ name: String) -> String? { values[name] }
+
+    func required(_ name: String) throws -> String {
+        guard let value = values[name], !value.isEmpty else { throw DocmergeError(.usage, "--\(name) is required; see --help.") }
+        return value
+    }
+
+    func int(_ name: String) throws -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int(text) else { throw DocmergeError(.usage, "--\(name) takes a whole number, not '\(text)'.") }
+        return value
+    }
+
+    /// `--db`, or the DOCMERGE_DB environment variable.
+    func database() throws -> String {
+        if let db = values["db"], !db.isEmpty { return db }
+        if let db = ProcessInfo.processInfo.environment["DOCMERGE_DB"], !db.isEmpty { return db }
+        throw DocmergeError(.usage, "--db FILE is required (or set DOCMERGE_DB); see --help.")
+    }
+
+    func positional(_ index: Int, _ what: String) throws -> String {
+        guard index < positionals.count else { throw DocmergeError(.usage, "Missing \(what); see --help.") }
+        return positionals[index]
+    }
+
+    func noExtraPositionals(_ count: Int) throws {
+        if positionals.count > count {
+            throw DocmergeError(.usage, "Unexpected argument '\(positionals[count])'; see --help.")
+        }
+    }
+}
+
+/// Standard output and error.
+enum Output {
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func bytes(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// True when standard output is a terminal (colour allowed).
+    static var isTerminal: Bool { isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+}
+
+/// One subcommand: its usage text and its body.
+protocol Command {
+    static var name: String { get }
+    static var summary: String { get }
+    static var usage: String { get }
+    static var options: Set<String> { get }
+    static var flags: Set<String> { get }
+    static func run(_ args: Arguments) async throws -> Int32
+}
+
+extension Command {
+    static var options: Set<String> { ["db"] }
+    static var flags: Set<String> { [] }
+
+    static func main(_ raw: [String]) async throws -> Int32 {
+        let args = try Arguments(raw, options: options, flags: flags)
+        if args.help {
+            Output.out(usage)
+            return 0
+        }
+        return try await run(args)
+    }
+}
+
+/// A command in the dispatch table (a closure, not an existential metatype).
+struct CommandEntry: Sendable {
+    let name: String
+    let summary: String
+    let main: @Sendable ([String]) async throws -> Int32
+
+    static func of<C: Command>(_ command: C.Type) -> CommandEntry {
+        CommandEntry(name: C.name, summary: C.summary, main: { try await C.main($0) })
+    }
+}

@@ -1,0 +1,69 @@
+import DocmergeCore
+import DocmergeModel
+import DocmergePipeline
+import Foundation
+
+struct RunCommand: Command {
+    static let name = "run"
+    static let summary = "merge every file that lands in the watch directory"
+    static let usage = """
+        Usage: docmerge run --watch DIR --db FILE [--config FILE] [--once] [--quiet|--verbose]
+
+        Merges each extraction file (docmerge.extraction/v1) that lands in DIR into the patient's
+        record at once, flagged or not, and flags the doubtful ones for verification. Merged files
+        move to DIR/processed/, refused ones to DIR/rejected/ with NAME.error.json beside them.
+        audit.jsonl, metrics.prom and metrics.json are kept beside the database.
+
+          --watch DIR     the inbox (its top level); processed/ and rejected/ are created inside
+          --db FILE       the SQLite database (created if missing); or DOCMERGE_DB
+          --config FILE   thresholds and pipeline settings (default: built-in, as Configs/docmerge.json)
+          --once          process what is present, print a summary, exit (1 if any merge failed)
+          --quiet         no per-document lines
+          --verbose       more detail
+
+        SIGINT/SIGTERM: stop taking files, finish in-flight work, exit 0.
+        A second runner on the same database or directory is refused (exit 4).
+        """
+    static let options: Set<String> = ["db", "watch", "config"]
+    static let flags: Set<String> = ["once", "quiet", "verbose"]
+
+    static func run(_ args: Arguments) async throws -> Int32 {
+        try args.noExtraPositionals(0)
+        let watch = try args.required("watch")
+        let db = try args.database()
+        let config = try ConfigLoader.load(args.value("config"))
+        let level: Logger.Level = args.flag("quiet") ? .quiet : (args.flag("verbose") ? .verbose : .normal)
+        let runner = Runner(options: .init(watch: watch, dbPath: db, config: config, once: args.flag("once"),
+                                           logger: Logger(level: level), progress: !args.flag("quiet")))
+        let summary = try await runner.run()
+        if args.flag("once") {
+            for line in summary.lines { Output.err(line) }
+            return summary.failed > 0 ? 1 : 0
+        }
+        return 0
+    }
+}
+
+enum ConfigLoader {
+    /// `--config FILE`, else DOCMERGE_CONFIG, else the built-in defaults.
+    static func load(_ path: String?) throws -> Config {
+        guard let path = path ?? ProcessInfo.processInfo.environment["DOCMERGE_CONFIG"] else { return Config() }
+        do {
+            return try Config.load(path: path)
+        } catch let error as DecodingError {
+            throw DocmergeError(.failure, "The config file \(path) is not valid: \(describe(error)).")
+        } catch {
+            throw DocmergeError(.failure, "Cannot read the config file \(path): \(error.localizedDescription)")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
+            let path = c.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? c.debugDescription : "\(path): \(c.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
