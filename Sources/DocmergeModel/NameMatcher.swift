@@ -5,22 +5,29 @@ import Foundation
 /// initials or extra middle names; still low for a different first or family name.
 ///
 /// Measure: names become sets of folded tokens (initials dropped when a longer token
-/// remains); every token of the shorter name is matched to its best Jaro–Winkler
-/// partner in the longer one, and the similarity is the *weakest* of those matches.
+/// remains); tokens are paired one-to-one by best Jaro–Winkler score (every token of the
+/// shorter name gets a partner), and the similarity is the *weakest* of those pairs.
 /// The weakest link, not the average: `Jane Doe` and `John Doe` share a family name
 /// but are different people.
 public enum NameMatcher {
     public static func similarity(_ a: String, _ b: String) -> Double {
         let left = tokens(a), right = tokens(b)
         if left.isEmpty || right.isEmpty { return left.isEmpty && right.isEmpty ? 1 : 0 }
-        let (short, long) = left.count <= right.count ? (left, right) : (right, left)
-        var weakest = 1.0
-        for token in short {
-            var best = 0.0
-            for other in long { best = max(best, jaroWinkler(token, other)) }
-            weakest = min(weakest, best)
-        }
         if Array(left.joined()) == Array(right.joined()) { return 1 }
+        // One-to-one: pair tokens greedily by best score, each token used once, so one
+        // name's token cannot vouch for two of the other's (`Garcia` is not `Maria`).
+        var pairs: [(score: Double, i: Int, j: Int)] = []
+        for (i, a) in left.enumerated() {
+            for (j, b) in right.enumerated() { pairs.append((jaroWinkler(a, b), i, j)) }
+        }
+        pairs.sort { $0.score > $1.score }
+        var usedLeft = Set<Int>(), usedRight = Set<Int>()
+        var weakest = 1.0
+        for pair in pairs where !usedLeft.contains(pair.i) && !usedRight.contains(pair.j) {
+            usedLeft.insert(pair.i)
+            usedRight.insert(pair.j)
+            weakest = min(weakest, pair.score)
+        }
         return weakest
     }
 

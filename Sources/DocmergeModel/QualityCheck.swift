@@ -1,3 +1,5 @@
+import Foundation
+
 /// The six quality checks of DESIGN.md. Pure: everything it needs is passed in, so a
 /// decision is reproducible from the stored extraction and thresholds.
 public enum FlagCode: String, Sendable, CaseIterable, Codable {
@@ -76,7 +78,7 @@ public struct QualityCheck: Sendable {
         if let found = evidence.name, let known = registry.name {
             let score = NameMatcher.similarity(found, known)
             if score < thresholds.minNameSimilarity {
-                findings.append(Finding(code: .nameMismatch, text: "the patient name in the document is unlike the registry's (similarity \(Self.fmt(score)), below \(Self.fmt(thresholds.minNameSimilarity)))"))
+                findings.append(Finding(code: .nameMismatch, text: "the patient name in the document is unlike the registry's (similarity \(String(format: "%.2f", score)), below \(Self.fmt(thresholds.minNameSimilarity)))"))
             }
         }
         return findings

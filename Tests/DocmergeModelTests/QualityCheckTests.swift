@@ -1,0 +1,63 @@
+import DocmergeModel
+import Testing
+
+@Suite struct QualityCheckTests {
+    let check = QualityCheck(thresholds: Thresholds())
+    let registry = RegistryDemographics(name: "Jane Doe", birthDate: "1950-03-02")
+
+    func codes(confidence: Double = 0.97, fallback: Bool = false, resources: Int = 5,
+               evidence: PatientEvidence? = nil) -> [FlagCode] {
+        check.evaluate(confidence: confidence, fallbackUsed: fallback, model: "m", resourceCount: resources,
+                       documentPatient: evidence, registry: registry).map(\.code)
+    }
+
+    @Test func cleanDocumentIsNotFlagged() {
+        #expect(codes(evidence: PatientEvidence(name: "DOE, JANE Q", birthDate: "1950-03-02")).isEmpty)
+    }
+
+    @Test(arguments: [(0.80, false), (0.7999, true), (0.81, false), (0.0, true)])
+    func confidenceBoundary(_ confidence: Double, _ flagged: Bool) {
+        #expect(codes(confidence: confidence).contains(.lowConfidence) == flagged)
+    }
+
+    @Test func fallbackFlags() { #expect(codes(fallback: true) == [.fallbackModel]) }
+
+    @Test func noResourcesFlags() { #expect(codes(resources: 0) == [.noResources]) }
+
+    @Test(arguments: [(2, 0.9499, true), (2, 0.95, false), (3, 0.90, false), (1, 0.94, true)])
+    func fewResourcesBoundary(_ count: Int, _ confidence: Double, _ flagged: Bool) {
+        #expect(codes(confidence: confidence, resources: count).contains(.fewResources) == flagged)
+    }
+
+    @Test func birthDateConflictFlags() {
+        #expect(codes(evidence: PatientEvidence(name: nil, birthDate: "1951-03-02")) == [.birthDateMismatch])
+        // A partial date agrees on its precision.
+        #expect(codes(evidence: PatientEvidence(name: nil, birthDate: "1950")).isEmpty)
+    }
+
+    @Test func nameConflictFlagsWithTheNumbers() {
+        let findings = check.evaluate(confidence: 0.97, fallbackUsed: false, model: "m", resourceCount: 5,
+                                      documentPatient: PatientEvidence(name: "Robert Smith", birthDate: nil), registry: registry)
+        #expect(findings.map(\.code) == [.nameMismatch])
+        #expect(findings[0].text.contains("similarity 0."))
+        #expect(findings[0].text.contains("below 0.80"))
+    }
+
+    @Test func allSixTogetherAreAllListed() {
+        // Zero resources fires "no resources"; few-resources needs 1–2, so use two documents' worth of rules:
+        let all = check.evaluate(confidence: 0.5, fallbackUsed: true, model: "gpt-x", resourceCount: 0,
+                                 documentPatient: PatientEvidence(name: "Robert Smith", birthDate: "1960-01-01"), registry: registry)
+        #expect(all.map(\.code) == [.lowConfidence, .fallbackModel, .noResources, .birthDateMismatch, .nameMismatch])
+        let few = check.evaluate(confidence: 0.5, fallbackUsed: true, model: "gpt-x", resourceCount: 2,
+                                 documentPatient: PatientEvidence(name: "Robert Smith", birthDate: "1960-01-01"), registry: registry)
+        #expect(few.map(\.code) == [.lowConfidence, .fallbackModel, .fewResources, .birthDateMismatch, .nameMismatch])
+        let reason = QualityCheck.reasonText(all) ?? ""
+        #expect(reason.contains("0.50") && reason.contains("0.80") && reason.contains("gpt-x"))
+    }
+
+    @Test func customThresholdsAreHonoured() {
+        let strict = QualityCheck(thresholds: Thresholds(minConfidence: 0.9, fewResourcesCount: 5, fewResourcesConfidence: 0.99, minNameSimilarity: 0.95))
+        let codes = strict.evaluate(confidence: 0.85, fallbackUsed: false, model: "m", resourceCount: 4, documentPatient: nil, registry: nil).map(\.code)
+        #expect(codes == [.lowConfidence, .fewResources])
+    }
+}
