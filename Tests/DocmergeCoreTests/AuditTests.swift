@@ -1,0 +1,56 @@
+import DocmergeCore
+import DocmergeModel
+import DocmergeTestSupport
+import Foundation
+import Testing
+
+@Suite struct AuditTests {
+    func populated() throws -> TestStore {
+        let t = try TestStore()
+        for i in 0..<6 { _ = try t.mergedResult(DocumentBuilder.clinical(id: "doc-\(i)", mrn: "MRN-1")) }
+        try t.store.rollback(documentID: "doc-2", reviewer: "steward", reason: "test")
+        return t
+    }
+
+    @Test func intactChainVerifies() throws {
+        let t = try populated()
+        let result = try t.store.verifyAudit()
+        #expect(result.problem == nil && result.rows == 8)
+    }
+
+    @Test func rowsAreAppendOnlyThroughSQL() throws {
+        let t = try populated()
+        #expect(throws: (any Error).self) { try t.store.db.execute("UPDATE audit SET actor = 'x' WHERE seq = 3") }
+        #expect(throws: (any Error).self) { try t.store.db.execute("DELETE FROM audit WHERE seq = 3") }
+    }
+
+    @Test func anEditIsFoundAndNamed() throws {
+        let t = try populated()
+        let r = try sqlite3(t.path, "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 4;")
+        #expect(r.status == 0, "\(r.output)")
+        let result = try RecordStore(path: t.path).verifyAudit()
+        #expect(result.brokenSeq == 4)
+        #expect(result.problem?.contains("row 4") == true)
+    }
+
+    @Test func aDeletionIsFound() throws {
+        let t = try populated()
+        _ = try sqlite3(t.path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3;")
+        let result = try RecordStore(path: t.path).verifyAudit()
+        #expect(result.brokenSeq == 4, "\(result.problem ?? "")")
+    }
+
+    @Test func deletingTheLastRowIsFound() throws {
+        let t = try populated()
+        _ = try sqlite3(t.path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 8;")
+        let result = try RecordStore(path: t.path).verifyAudit()
+        #expect(result.problem != nil)
+    }
+
+    @Test func aReorderingIsFound() throws {
+        let t = try populated()
+        _ = try sqlite3(t.path, "DROP TRIGGER audit_no_update; UPDATE audit SET seq = -1 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; UPDATE audit SET seq = 6 WHERE seq = -1;")
+        let result = try RecordStore(path: t.path).verifyAudit()
+        #expect(result.brokenSeq == 5, "\(result.problem ?? "")")
+    }
+}

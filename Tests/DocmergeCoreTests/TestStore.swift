@@ -1,0 +1,49 @@
+import DocmergeCore
+import DocmergeModel
+import DocmergeTestSupport
+import Foundation
+
+/// A real database file in a fresh temporary directory (WAL needs a file).
+final class TestStore {
+    let dir = TemporaryDirectory("docmerge-core")
+    let store: RecordStore
+    var path: String { dir.file("records.sqlite") }
+
+    init(now: @escaping @Sendable () -> Date = { Date() }) throws {
+        store = try RecordStore(path: dir.file("records.sqlite"), now: now)
+    }
+
+    func merge(_ builder: DocumentBuilder, sampleRate: Double = 0) throws -> MergeOutcome {
+        try store.merge(try builder.prepared(), sampleRate: sampleRate)
+    }
+
+    func mergedResult(_ builder: DocumentBuilder) throws -> MergeResult {
+        guard case .merged(let result) = try merge(builder) else { throw DocmergeError(.failure, "not merged") }
+        return result
+    }
+
+    func count(_ sql: String, _ values: String...) throws -> Int {
+        try store.db.first(sql, values) { $0.int(0) } ?? -1
+    }
+
+    func patientVersion(_ mrn: String) throws -> Int { try store.patient(mrn: mrn)?.version ?? -1 }
+
+    /// Every resource row: reference → (version, bytes).
+    func snapshot(_ mrn: String) throws -> [String: [UInt8]] {
+        Dictionary(uniqueKeysWithValues: try store.resourceBodies(mrn: mrn).map { ($0.reference, $0.body) })
+    }
+}
+
+/// Runs the sqlite3 command-line tool (to tamper as an outsider would).
+func sqlite3(_ path: String, _ sql: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["sqlite3", path, sql]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
