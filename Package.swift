@@ -27,7 +27,7 @@ let package = Package(
                     dependencies: ["DocmergeCore", "DocmergeSQLite", "DocmergeModel", "DocmergeTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "DocmergeEndToEndTests",
-                    dependencies: ["DocmergeCore", "DocmergeModel", "DocmergeTestSupport", "docmerge"],
+                    dependencies: ["DocmergeCore", "DocmergeModel", "DocmergePipeline", "DocmergeTestSupport", "docmerge"],
                     swiftSettings: strict),
     ]
 )

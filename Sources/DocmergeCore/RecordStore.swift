@@ -12,10 +12,11 @@ public final class RecordStore {
     public var now: @Sendable () -> Date
 
     public init(path: String, readOnly: Bool = false, synchronous: Connection.Synchronous = .full,
-                now: @escaping @Sendable () -> Date = { Date() }) throws {
+                busyTimeoutMs: Int = 5_000, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
         self.now = now
-        self.db = try Connection(path: path, options: .init(readOnly: readOnly, synchronous: synchronous))
+        self.db = try Connection(path: path, options: .init(readOnly: readOnly, busyTimeoutMilliseconds: Int32(clamping: busyTimeoutMs),
+                                                            synchronous: synchronous))
         if !readOnly { try Schema.migrator.migrate(db) }
     }
 

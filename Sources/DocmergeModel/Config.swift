@@ -16,8 +16,6 @@ public struct Config: Codable, Sendable, Equatable {
         public var decodeWorkers = 0
         /// Documents per group-commit transaction, at most.
         public var batchMax = 256
-        /// How long a lone document may wait for company before its commit, in ms.
-        public var batchWaitMs = 2
         /// Seconds between rescans of the inbox (the safety net under inotify).
         public var rescanSeconds = 2.0
         /// A file younger than this (ms since last modification) is treated as still being written.
@@ -32,6 +30,12 @@ public struct Config: Codable, Sendable, Equatable {
         public var sampleRate = 0.02
         /// Days after which a flagged document is overdue.
         public var overdueDays = 7.0
+        /// How long a write waits for another process's lock before it counts as a failure, in ms.
+        public var busyTimeoutMs = 5_000
+        /// Caps the database at this many pages (0: no cap). Also a way to rehearse "disk full".
+        public var maxDbPages = 0
+        /// Seconds a file whose merge failed waits in the inbox before it is tried again.
+        public var parkSeconds = 30.0
         /// Flag-rate band the tuner aims for.
         public var targetFlagRateLow = 0.05
         public var targetFlagRateHigh = 0.20
@@ -46,7 +50,6 @@ public struct Config: Codable, Sendable, Equatable {
             maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? d.maxInFlight
             decodeWorkers = try c.decodeIfPresent(Int.self, forKey: .decodeWorkers) ?? d.decodeWorkers
             batchMax = try c.decodeIfPresent(Int.self, forKey: .batchMax) ?? d.batchMax
-            batchWaitMs = try c.decodeIfPresent(Int.self, forKey: .batchWaitMs) ?? d.batchWaitMs
             rescanSeconds = try c.decodeIfPresent(Double.self, forKey: .rescanSeconds) ?? d.rescanSeconds
             settleMs = try c.decodeIfPresent(Int.self, forKey: .settleMs) ?? d.settleMs
             retryAttempts = try c.decodeIfPresent(Int.self, forKey: .retryAttempts) ?? d.retryAttempts
@@ -54,16 +57,20 @@ public struct Config: Codable, Sendable, Equatable {
             metricsIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .metricsIntervalSeconds) ?? d.metricsIntervalSeconds
             sampleRate = try c.decodeIfPresent(Double.self, forKey: .sampleRate) ?? d.sampleRate
             overdueDays = try c.decodeIfPresent(Double.self, forKey: .overdueDays) ?? d.overdueDays
+            busyTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .busyTimeoutMs) ?? d.busyTimeoutMs
+            maxDbPages = try c.decodeIfPresent(Int.self, forKey: .maxDbPages) ?? d.maxDbPages
+            parkSeconds = try c.decodeIfPresent(Double.self, forKey: .parkSeconds) ?? d.parkSeconds
             targetFlagRateLow = try c.decodeIfPresent(Double.self, forKey: .targetFlagRateLow) ?? d.targetFlagRateLow
             targetFlagRateHigh = try c.decodeIfPresent(Double.self, forKey: .targetFlagRateHigh) ?? d.targetFlagRateHigh
         }
 
         enum CodingKeys: String, CodingKey {
             case maxFileBytes = "max_file_bytes", maxDepth = "max_depth", maxInFlight = "max_in_flight"
-            case decodeWorkers = "decode_workers", batchMax = "batch_max", batchWaitMs = "batch_wait_ms"
+            case decodeWorkers = "decode_workers", batchMax = "batch_max"
             case rescanSeconds = "rescan_seconds", settleMs = "settle_ms", retryAttempts = "retry_attempts"
             case retryBaseMs = "retry_base_ms", metricsIntervalSeconds = "metrics_interval_seconds"
             case sampleRate = "sample_rate", overdueDays = "overdue_days"
+            case busyTimeoutMs = "busy_timeout_ms", maxDbPages = "max_db_pages", parkSeconds = "park_seconds"
             case targetFlagRateLow = "target_flag_rate_low", targetFlagRateHigh = "target_flag_rate_high"
         }
     }

@@ -63,7 +63,8 @@ public struct Runner: Sendable {
         let tickets = WorkQueue<FileTicket>()
         let decoded = OrderedQueue<DecodedItem>()
         let permits = AsyncSemaphore(permits: max(1, settings.maxInFlight))
-        let ingest = IngestStage(inbox: inbox, output: tickets, permits: permits, stop: stop, settleMs: settings.settleMs)
+        let ingest = IngestStage(inbox: inbox, output: tickets, permits: permits, stop: stop, settleMs: settings.settleMs,
+                                 parkSeconds: settings.parkSeconds)
         let decode = DecodeStage(inbox: inbox,
                                  decoder: ExtractionDecoder(maxBytes: settings.maxFileBytes, maxDepth: settings.maxDepth),
                                  thresholds: options.config.thresholds)

@@ -22,7 +22,8 @@ public actor StoreWriter {
     private var fatal: String?
 
     public init(dbPath: String, inbox: Inbox, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector) throws {
-        self.store = try RecordStore(path: dbPath)
+        self.store = try RecordStore(path: dbPath, busyTimeoutMs: settings.busyTimeoutMs)
+        if settings.maxDbPages > 0 { try store.db.setMaxPageCount(settings.maxDbPages) }
         self.inbox = inbox
         self.settings = settings
         self.logger = logger
