@@ -20,6 +20,11 @@ public struct Inbox: Sendable {
         for folder in [processed, rejected] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
+        // An explanation half-written when a runner died: its file is still in the inbox
+        // and will be refused again.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: rejected)) ?? [] where name.hasSuffix(".tmp") {
+            try? FileManager.default.removeItem(atPath: rejected + "/" + name)
+        }
     }
 
     /// Names the pipeline never reads: dot-files and names still being written.
@@ -158,7 +163,7 @@ public struct Inbox: Sendable {
 
     /// Writes through a temporary file and `rename`, with fsync.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temp = path + ".tmp-\(getpid())"
+        let temp = path + ".tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw InboxError("Cannot write \(path): \(String(cString: strerror(errno))).") }
         var offset = 0
