@@ -17,7 +17,9 @@ let package = Package(
         .target(name: "DocmergePipeline", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
         .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel"],
                           resources: [.copy("Samples")], swiftSettings: strict),
-        .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeCore", "DocmergeModel", "DocmergeTestSupport"],
+        .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel"],
+                path: "Stress/StressKit", swiftSettings: strict),
+        .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeStressKit", "DocmergeCore", "DocmergeModel"],
                           path: "Stress/docmerge-stress", swiftSettings: strict),
         .target(name: "DocmergeTestSupport", dependencies: ["DocmergeModel"], path: "Tests/Support",
                 swiftSettings: strict),
@@ -27,7 +29,8 @@ let package = Package(
                     dependencies: ["DocmergeCore", "DocmergeSQLite", "DocmergeModel", "DocmergeTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "DocmergeEndToEndTests",
-                    dependencies: ["DocmergeCore", "DocmergeModel", "DocmergePipeline", "DocmergeTestSupport", "docmerge"],
+                    dependencies: ["DocmergeCore", "DocmergeModel", "DocmergePipeline", "DocmergeTestSupport",
+                                   "DocmergeStressKit", "docmerge"],
                     swiftSettings: strict),
     ]
 )

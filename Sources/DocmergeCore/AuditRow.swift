@@ -34,8 +34,8 @@ public struct AuditRow: Sendable, Equatable {
             JSONMember("mrn", mrn.map(JSON.string) ?? .null),
             JSONMember("document_id", documentID.map(JSON.string) ?? .null),
         ]
-        let parsed = (try? JSONParser.parse(Array(detail.utf8))) ?? .string(detail)
-        members.append(JSONMember("detail", parsed))
+        // The detail is JSON this program wrote; it is embedded as it is, not re-parsed.
+        members.append(JSONMember("detail", .raw(RawJSON(trusted: Array(detail.utf8)))))
         members.append(JSONMember("prev_hash", .string(prevHash)))
         members.append(JSONMember("hash", .string(hash)))
         return JSON.object(members).text

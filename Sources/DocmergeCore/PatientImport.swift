@@ -22,7 +22,7 @@ public enum PatientImport {
             guard let mrn = mrn(of: object) else {
                 throw DocmergeError(.failure, "Patient \(index + 1) has no identifier to use as its MRN.")
             }
-            let evidence = PatientEvidence(patient: members)
+            let evidence = PatientEvidence(patient: JSON.object(members))
             return PatientRecord(mrn: mrn, name: evidence.name, birthDate: evidence.birthDate, resource: members)
         }
     }

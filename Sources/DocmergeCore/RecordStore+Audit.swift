@@ -7,12 +7,12 @@ extension RecordStore {
     /// Appends an audit row. Must run inside the write transaction of the change it
     /// records, so a change never commits without its row (nor a row without its change).
     @discardableResult
-    func appendAudit(actor: String, action: String, mrn: String?, documentID: String?, detail: JSON) throws -> AuditRow {
+    func appendAudit(actor: String, action: String, mrn: String?, documentID: String?, detail: JSON, at time: String? = nil) throws -> AuditRow {
         precondition(db.isInTransaction, "audit rows are written inside the change's transaction")
         let head = try db.first("SELECT seq, hash FROM audit_head WHERE id = 1") { ($0.int(0), $0.text(1)) }
         let seq = (head?.0 ?? 0) + 1
         let prev = head?.1 ?? Self.genesisHash
-        let at = timestamp()
+        let at = time ?? timestamp()
         let detailText = detail.text
         let hash = AuditRow.chainHash(prev: prev, seq: seq, at: at, actor: actor, action: action,
                                       mrn: mrn, documentID: documentID, detail: detailText)

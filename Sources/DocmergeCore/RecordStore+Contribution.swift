@@ -16,7 +16,7 @@ extension RecordStore {
     /// the ones the plan no longer has; a resource whose content is unchanged is not
     /// touched (same bytes, same version). Touches only this document's rows.
     func writeContribution(_ plan: MergePlan, patientRowID: Int64, documentID: String,
-                           keepBodies: Bool = false) throws -> ContributionChanges {
+                           keepBodies: Bool = false, at time: String? = nil) throws -> ContributionChanges {
         struct Current { let rowID: Int64; let hash: String; let version: Int; let fhirID: String; let type: String }
         var current: [String: Current] = [:]
         try db.forEach("SELECT id, resource_type, doc_key, content_hash, version_id, fhir_id FROM resources WHERE document_id = ?",
@@ -25,7 +25,7 @@ extension RecordStore {
                                                                    fhirID: row.text(5), type: row.text(1))
         }
         var changes = ContributionChanges()
-        let at = timestamp()
+        let at = time ?? timestamp()
         for resource in plan.resources {
             let key = resource.resourceType + "\u{0}" + resource.key
             if let existing = current.removeValue(forKey: key) {

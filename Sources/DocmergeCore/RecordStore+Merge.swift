@@ -17,16 +17,16 @@ extension RecordStore {
             var results: [Result<MergeOutcome, any Error>] = []
             results.reserveCapacity(documents.count)
             for document in documents {
-                try db.execute("SAVEPOINT doc")
+                try db.run("SAVEPOINT doc")
                 do {
                     let outcome = try applyMerge(document, actor: actor, sampleRate: sampleRate)
-                    try db.execute("RELEASE doc")
+                    try db.run("RELEASE doc")
                     results.append(.success(outcome))
                 } catch let error as SQLiteError where error.isDiskFull || error.isIOError || error.isReadOnly || error.isCorrupt {
                     throw error
                 } catch {
-                    try db.execute("ROLLBACK TO doc")
-                    try db.execute("RELEASE doc")
+                    try db.run("ROLLBACK TO doc")
+                    try db.run("RELEASE doc")
                     results.append(.failure(error))
                 }
             }
@@ -111,9 +111,10 @@ extension RecordStore {
             confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model, resourceCount: x.entries.count,
             documentPatient: x.documentPatient.map { PatientEvidence(patient: $0.resource) },
             registry: patient.demographics)
-        let changes = try writeContribution(document.plan, patientRowID: patient.rowID, documentID: x.documentID)
+        let clock = now()
+        let at = Timestamp.format(clock)
+        let changes = try writeContribution(document.plan, patientRowID: patient.rowID, documentID: x.documentID, at: at)
         var recordVersion = patient.version
-        let at = timestamp()
         if changes.count > 0 {
             try db.run("UPDATE patients SET version = version + 1, last_updated = ? WHERE id = ? AND version = ?",
                        at, patient.rowID, patient.version)
@@ -124,7 +125,7 @@ extension RecordStore {
         }
         let status: ReviewStatus = findings.isEmpty ? .autoApproved : .flagged
         let sampled = status == .autoApproved && QualitySample.isSampled(documentID: x.documentID, rate: sampleRate)
-        let availabilityMs = now().timeIntervalSince(x.uploadedAt ?? document.firstSeen) * 1000
+        let availabilityMs = clock.timeIntervalSince(x.uploadedAt ?? document.firstSeen) * 1000
         let mergeMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         let reason = QualityCheck.reasonText(findings)
         let codes = findings.map(\.code.rawValue).joined(separator: ",")
@@ -139,7 +140,7 @@ extension RecordStore {
                 WHERE id = ?
                 """, x.documentName, status.rawValue, status == .autoApproved, reason, codes,
                 status == .autoApproved ? at : nil, x.confidence, x.model, x.fallbackUsed, x.entries.count,
-                thresholds.json.text, TextBytes(document.raw), document.contentHash, x.extractedAtText,
+                document.thresholdsJSON, TextBytes(document.raw), document.contentHash, x.extractedAtText,
                 x.uploadedAt.map(Timestamp.format), mergeMs, availabilityMs, at, sampled, status.rawValue, existing.rowID)
             documentVersion = existing.version + 1
         } else {
@@ -152,7 +153,7 @@ extension RecordStore {
                         (SELECT coalesce(max(id), 0) + 1 FROM documents), ?, ?)
                 """, x.documentID, patient.rowID, x.documentName, status.rawValue, status == .autoApproved, reason, codes,
                 status == .autoApproved ? at : nil, x.confidence, x.model, x.fallbackUsed, x.entries.count,
-                thresholds.json.text, TextBytes(document.raw), document.contentHash, x.extractedAtText,
+                document.thresholdsJSON, TextBytes(document.raw), document.contentHash, x.extractedAtText,
                 x.uploadedAt.map(Timestamp.format), mergeMs, availabilityMs, at, at, sampled, status.rawValue)
             documentVersion = 1
         }
@@ -167,9 +168,9 @@ extension RecordStore {
             JSONMember("record_version", .number(String(recordVersion))),
             JSONMember("document_version", .number(String(documentVersion))),
             JSONMember("content_hash", .string(document.contentHash)),
-            JSONMember("thresholds", thresholds.json),
+            JSONMember("thresholds", .raw(RawJSON(trusted: Array(document.thresholdsJSON.utf8)))),
             JSONMember("resources", .array(changes.log)),
-        ]))
+        ]), at: at)
         return .merged(MergeResult(documentID: x.documentID, mrn: x.mrn, status: status, findings: findings,
                                    inserted: changes.inserted, updated: changes.updated, deleted: changes.deleted,
                                    recordVersion: recordVersion, documentVersion: documentVersion, sampled: sampled,

@@ -115,7 +115,7 @@ extension RecordStore {
             for entry in root?["entries"]?.arrayValue ?? [] {
                 if let resource = entry["resource"], resource["resourceType"]?.stringValue == "Patient",
                    let members = resource.objectValue {
-                    evidence = PatientEvidence(patient: members)
+                    evidence = PatientEvidence(patient: JSON.object(members))
                     break
                 }
             }

@@ -33,13 +33,23 @@ public struct Extraction: Sendable {
     }
 
     public struct Entry: Sendable {
-        public var resource: [JSONMember]
+        /// The resource, validated and minified, with its references located.
+        public var resource: RawJSON
         public var resourceType: String
         public var id: String?
         public var fullUrl: String?
         public var snippet: String?
         public var confidence: Double?
         public var isPatient: Bool { resourceType == "Patient" }
+
+        public init(resource: RawJSON, resourceType: String, id: String?, fullUrl: String?, snippet: String?, confidence: Double?) {
+            self.resource = resource
+            self.resourceType = resourceType
+            self.id = id
+            self.fullUrl = fullUrl
+            self.snippet = snippet
+            self.confidence = confidence
+        }
     }
 
     /// The Patient entry: the demographics found in the document, if any.

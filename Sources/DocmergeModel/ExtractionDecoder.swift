@@ -24,7 +24,7 @@ public struct ExtractionDecoder: Sendable {
         }
         let root: JSON
         do {
-            root = try JSONParser.parse(bytes, maxDepth: maxDepth)
+            root = try JSONParser.parse(bytes, maxDepth: maxDepth, rawResources: true)
         } catch {
             throw ExtractionError(path: "$", message: "not valid JSON: \(error.description)")
         }

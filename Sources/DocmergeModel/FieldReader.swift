@@ -61,21 +61,32 @@ public enum EntriesDecoder {
         for (index, item) in items.enumerated() {
             let at = "\(path)[\(index)]"
             guard case .object = item else { throw ExtractionError(path: at, message: "must be an object, found \(item.typeName)") }
-            guard let resource = item["resource"] else { throw ExtractionError(path: "\(at).resource", message: "is required") }
-            guard case .object(let members) = resource else {
-                throw ExtractionError(path: "\(at).resource", message: "must be an object, found \(resource.typeName)")
+            guard let resourceValue = item.objectValue?.first(where: { $0.key == "resource" })?.value else {
+                throw ExtractionError(path: "\(at).resource", message: "is required")
             }
-            guard let typeValue = resource["resourceType"] else {
+            let resource: RawJSON
+            switch resourceValue {
+            case .raw(let raw): resource = raw
+            case .object:
+                do { resource = try JSONParser.minify(resourceValue.bytes) } catch {
+                    throw ExtractionError(path: "\(at).resource", message: "is not valid JSON")
+                }
+            default: throw ExtractionError(path: "\(at).resource", message: "must be an object, found \(resourceValue.typeName)")
+            }
+            guard resource.isObject else {
+                throw ExtractionError(path: "\(at).resource", message: "must be an object, found \(resourceValue.typeName)")
+            }
+            guard let typeName = resource.typeName("resourceType") else {
                 throw ExtractionError(path: "\(at).resource.resourceType", message: "is required")
             }
-            guard let type = typeValue.stringValue, !type.isEmpty,
+            guard typeName == "a string", let type = resource.string("resourceType"), !type.isEmpty,
                   type.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) })
             else {
                 throw ExtractionError(path: "\(at).resource.resourceType", message: "must be a non-empty FHIR resource type name")
             }
             var id: String?
-            if let idValue = resource["id"], idValue != .null {
-                guard let text = idValue.stringValue, !text.isEmpty else {
+            if let idType = resource.typeName("id"), idType != "null" {
+                guard idType == "a string", let text = resource.string("id"), !text.isEmpty else {
                     throw ExtractionError(path: "\(at).resource.id", message: "must be a non-empty string")
                 }
                 id = text
@@ -85,7 +96,7 @@ public enum EntriesDecoder {
                 }
             }
             entries.append(Extraction.Entry(
-                resource: members, resourceType: type, id: id,
+                resource: resource, resourceType: type, id: id,
                 fullUrl: try reader.optionalString(item, "fullUrl", at: at),
                 snippet: try reader.optionalString(item, "snippet", at: at),
                 confidence: try reader.unitNumber(item, "confidence", at: at)))

@@ -7,21 +7,36 @@ public indirect enum JSON: Sendable, Equatable {
     case string(String)
     case array([JSON])
     case object([JSONMember])
+    /// Validated, minified JSON kept as bytes (a resource on the hot path).
+    case raw(RawJSON)
 
     public subscript(key: String) -> JSON? {
-        guard case .object(let members) = self else { return nil }
-        for member in members where member.key == key { return member.value }
-        return nil
+        switch self {
+        case .object(let members):
+            for member in members where member.key == key { return member.value }
+            return nil
+        case .raw(let raw): return raw.tree[key]
+        default: return nil
+        }
     }
 
     public subscript(index: Int) -> JSON? {
+        if case .raw(let raw) = self { return raw.tree[index] }
         guard case .array(let items) = self, items.indices.contains(index) else { return nil }
         return items[index]
     }
 
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var arrayValue: [JSON]? { if case .array(let a) = self { return a }; return nil }
-    public var objectValue: [JSONMember]? { if case .object(let o) = self { return o }; return nil }
+    public var arrayValue: [JSON]? {
+        if case .raw(let raw) = self { return raw.tree.arrayValue }
+        if case .array(let a) = self { return a }
+        return nil
+    }
+    public var objectValue: [JSONMember]? {
+        if case .raw(let raw) = self { return raw.tree.objectValue }
+        if case .object(let o) = self { return o }
+        return nil
+    }
     public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
     public var numberValue: Double? { if case .number(let n) = self { return Double(n) }; return nil }
 
@@ -34,6 +49,7 @@ public indirect enum JSON: Sendable, Equatable {
         case .string: "a string"
         case .array: "an array"
         case .object: "an object"
+        case .raw(let raw): raw.isObject ? "an object" : raw.tree.typeName
         }
     }
 }

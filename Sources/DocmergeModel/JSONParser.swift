@@ -1,5 +1,7 @@
-/// A byte-level JSON parser (RFC 8259) with a nesting limit. Several times faster
-/// than Foundation's on Linux and keeps member order and number text.
+/// A byte-level JSON parser (RFC 8259) with a nesting limit. Several times faster than
+/// Foundation's on Linux; keeps member order and number text; validates UTF-8 inside
+/// strings as it goes. In raw mode, every `resource` member below the top level (the
+/// entries of an extraction) is validated and minified into a `RawJSON` instead of a tree.
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     public let offset: Int
@@ -7,13 +9,9 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 public enum JSONParser {
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONSyntaxError) -> JSON {
-        // Validate UTF-8 once for the whole input; strings are then decoded without checks.
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw JSONSyntaxError(message: "the file is not valid UTF-8", offset: 0)
-        }
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSON in
-            var reader = Reader(buffer: buffer, maxDepth: maxDepth)
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 64, rawResources: Bool = false) throws(JSONSyntaxError) -> JSON {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSON in
+            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, rawResources: rawResources)
             reader.skipWhitespace()
             let value = try reader.parseValue(depth: 0)
             reader.skipWhitespace()
@@ -21,21 +19,35 @@ public enum JSONParser {
             return value
         }
     }
+
+    /// Validates and minifies a whole JSON text.
+    public static func minify(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONSyntaxError) -> RawJSON {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> RawJSON in
+            var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, rawResources: false)
+            reader.skipWhitespace()
+            let raw = try reader.parseRaw(depth: 0)
+            reader.skipWhitespace()
+            guard reader.position == buffer.count else { throw reader.fail("unexpected text after the JSON value") }
+            return raw
+        }
+    }
 }
 
-private struct Reader {
+struct JSONReader {
     let buffer: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
+    let rawResources: Bool
     var position = 0
 
-    init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, rawResources: Bool) {
         self.buffer = buffer
         self.maxDepth = maxDepth
+        self.rawResources = rawResources
     }
 
     func fail(_ message: String) -> JSONSyntaxError { JSONSyntaxError(message: message, offset: position) }
 
-    mutating func skipWhitespace() {
+    @inline(__always) mutating func skipWhitespace() {
         while position < buffer.count {
             switch buffer[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -44,26 +56,25 @@ private struct Reader {
         }
     }
 
+    // MARK: trees
+
     mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSON {
         guard position < buffer.count else { throw fail("unexpected end of input") }
         switch buffer[position] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "\""):
+            let token = try scanString()
+            return .string(decode(token))
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = position
+            try scanNumber()
+            return .number(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self))
         default: throw fail("unexpected character")
         }
-    }
-
-    mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
-        let count = literal.utf8CodeUnitCount
-        guard position + count <= buffer.count else { throw fail("unexpected end of input") }
-        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
-        for i in 0..<count where buffer[position + i] != expected[i] { throw fail("invalid literal") }
-        position += count
     }
 
     mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSON {
@@ -74,15 +85,18 @@ private struct Reader {
         if position < buffer.count, buffer[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
             skipWhitespace()
-            guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else {
-                throw fail("expected a member name in quotes")
-            }
-            let key = try parseString()
+            guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+            let keyToken = try scanString()
+            let key = decode(keyToken)
             skipWhitespace()
             guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             position += 1
             skipWhitespace()
-            members.append(JSONMember(key, try parseValue(depth: depth)))
+            if rawResources && depth >= 2 && key == "resource" {
+                members.append(JSONMember(key, .raw(try parseRaw(depth: depth))))
+            } else {
+                members.append(JSONMember(key, try parseValue(depth: depth)))
+            }
             skipWhitespace()
             guard position < buffer.count else { throw fail("unexpected end of input in an object") }
             if buffer[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -108,8 +122,103 @@ private struct Reader {
         }
     }
 
-    mutating func parseNumber() throws(JSONSyntaxError) -> String {
-        let start = position
+    // MARK: raw (validate + minify)
+
+    mutating func parseRaw(depth: Int) throws(JSONSyntaxError) -> RawJSON {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        var members: [RawJSON.Member] = []
+        var references: [RawJSON.Reference] = []
+        try rawValue(depth: depth, level: 0, out: &out, members: &members, references: &references)
+        return RawJSON(bytes: out, members: members, references: references)
+    }
+
+    mutating func rawValue(depth: Int, level: Int, out: inout [UInt8], members: inout [RawJSON.Member],
+                           references: inout [RawJSON.Reference]) throws(JSONSyntaxError) {
+        guard position < buffer.count else { throw fail("unexpected end of input") }
+        let byte = buffer[position]
+        switch byte {
+        case UInt8(ascii: "{"):
+            guard depth + 1 <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
+            position += 1
+            out.append(byte)
+            skipWhitespace()
+            if position < buffer.count, buffer[position] == UInt8(ascii: "}") { position += 1; out.append(UInt8(ascii: "}")); return }
+            var first = true
+            while true {
+                skipWhitespace()
+                guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                let memberStart = out.count
+                let keyToken = try scanString()
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(keyToken.start - 1)...keyToken.end]))
+                skipWhitespace()
+                guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                position += 1
+                out.append(UInt8(ascii: ":"))
+                skipWhitespace()
+                let isReference = matches(keyToken, "reference")
+                let valueStart = out.count
+                if isReference, position < buffer.count, buffer[position] == UInt8(ascii: "\"") {
+                    let token = try scanString()
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(token.start - 1)...token.end]))
+                    references.append(RawJSON.Reference(range: valueStart..<out.count, value: decode(token)))
+                } else {
+                    try rawValue(depth: depth + 1, level: level + 1, out: &out, members: &members, references: &references)
+                }
+                if level == 0 {
+                    members.append(RawJSON.Member(key: decode(keyToken), range: memberStart..<out.count, valueRange: valueStart..<out.count))
+                }
+                skipWhitespace()
+                guard position < buffer.count else { throw fail("unexpected end of input in an object") }
+                if buffer[position] == UInt8(ascii: ",") { position += 1; continue }
+                if buffer[position] == UInt8(ascii: "}") { position += 1; out.append(UInt8(ascii: "}")); return }
+                throw fail("expected ',' or '}'")
+            }
+        case UInt8(ascii: "["):
+            guard depth + 1 <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
+            position += 1
+            out.append(byte)
+            skipWhitespace()
+            if position < buffer.count, buffer[position] == UInt8(ascii: "]") { position += 1; out.append(UInt8(ascii: "]")); return }
+            var first = true
+            while true {
+                skipWhitespace()
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                try rawValue(depth: depth + 1, level: level + 1, out: &out, members: &members, references: &references)
+                skipWhitespace()
+                guard position < buffer.count else { throw fail("unexpected end of input in an array") }
+                if buffer[position] == UInt8(ascii: ",") { position += 1; continue }
+                if buffer[position] == UInt8(ascii: "]") { position += 1; out.append(UInt8(ascii: "]")); return }
+                throw fail("expected ',' or ']'")
+            }
+        case UInt8(ascii: "\""):
+            let token = try scanString()
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(token.start - 1)...token.end]))
+        case UInt8(ascii: "t"): try expectLiteral("true"); out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(position - 4)..<position]))
+        case UInt8(ascii: "f"): try expectLiteral("false"); out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(position - 5)..<position]))
+        case UInt8(ascii: "n"): try expectLiteral("null"); out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(position - 4)..<position]))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = position
+            try scanNumber()
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<position]))
+        default: throw fail("unexpected character")
+        }
+    }
+
+    // MARK: tokens
+
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
+        let count = literal.utf8CodeUnitCount
+        guard position + count <= buffer.count else { throw fail("unexpected end of input") }
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
+        for i in 0..<count where buffer[position + i] != expected[i] { throw fail("invalid literal") }
+        position += count
+    }
+
+    mutating func scanNumber() throws(JSONSyntaxError) {
         if buffer[position] == UInt8(ascii: "-") { position += 1 }
         guard position < buffer.count, isDigit(buffer[position]) else { throw fail("invalid number") }
         if buffer[position] == UInt8(ascii: "0") {
@@ -124,75 +233,136 @@ private struct Reader {
         }
         if position < buffer.count, buffer[position] == UInt8(ascii: "e") || buffer[position] == UInt8(ascii: "E") {
             position += 1
-            if position < buffer.count, buffer[position] == UInt8(ascii: "+") || buffer[position] == UInt8(ascii: "-") {
-                position += 1
-            }
+            if position < buffer.count, buffer[position] == UInt8(ascii: "+") || buffer[position] == UInt8(ascii: "-") { position += 1 }
             guard position < buffer.count, isDigit(buffer[position]) else { throw fail("invalid number") }
             while position < buffer.count, isDigit(buffer[position]) { position += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
     }
 
-    func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    mutating func parseString() throws(JSONSyntaxError) -> String {
+    struct StringToken {
+        /// First byte after the opening quote; `end` is the closing quote's index.
+        let start: Int
+        let end: Int
+        let escaped: Bool
+    }
+
+    /// Validates a string (escapes, control characters, UTF-8) and leaves `position`
+    /// after its closing quote.
+    mutating func scanString() throws(JSONSyntaxError) -> StringToken {
         position += 1
         let start = position
+        var escaped = false
         while position < buffer.count {
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<position]), as: UTF8.self)
+                let token = StringToken(start: start, end: position, escaped: escaped)
                 position += 1
-                return text
+                return token
             }
-            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                position += 1
+                guard position < buffer.count else { break }
+                switch buffer[position] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 1
+                case UInt8(ascii: "u"):
+                    position += 1
+                    let scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard position + 1 < buffer.count, buffer[position] == UInt8(ascii: "\\"), buffer[position + 1] == UInt8(ascii: "u") else {
+                            throw fail("unpaired surrogate escape")
+                        }
+                        position += 2
+                        guard (0xDC00...0xDFFF).contains(try hex4()) else { throw fail("unpaired surrogate escape") }
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw fail("unpaired surrogate escape")
+                    }
+                default: throw fail("invalid escape")
+                }
+                continue
+            }
             if byte < 0x20 { throw fail("control character in a string") }
-            position += 1
+            if byte < 0x80 { position += 1; continue }
+            try scanUTF8Sequence()
         }
         throw fail("unterminated string")
     }
 
-    mutating func parseEscapedString(from start: Int) throws(JSONSyntaxError) -> String {
-        var out = Array(UnsafeBufferPointer(rebasing: buffer[start..<position]))
-        while position < buffer.count {
-            let byte = buffer[position]
-            if byte == UInt8(ascii: "\"") {
-                position += 1
-                return String(decoding: out, as: UTF8.self)
+    /// One multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
+    mutating func scanUTF8Sequence() throws(JSONSyntaxError) {
+        let b0 = buffer[position]
+        var count = 0
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF
+        switch b0 {
+        case 0xC2...0xDF: count = 1
+        case 0xE0: count = 2; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: count = 2
+        case 0xED: count = 2; high = 0x9F
+        case 0xF0: count = 3; low = 0x90
+        case 0xF1...0xF3: count = 3
+        case 0xF4: count = 3; high = 0x8F
+        default: throw fail("the file is not valid UTF-8")
+        }
+        guard position + count < buffer.count else { throw fail("the file is not valid UTF-8") }
+        let b1 = buffer[position + 1]
+        guard b1 >= low && b1 <= high else { throw fail("the file is not valid UTF-8") }
+        for i in stride(from: 2, through: count, by: 1) where buffer[position + i] & 0xC0 != 0x80 {
+            throw fail("the file is not valid UTF-8")
+        }
+        position += count + 1
+    }
+
+    func matches(_ token: StringToken, _ literal: StaticString) -> Bool {
+        guard !token.escaped, token.end - token.start == literal.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for i in 0..<expected.count where buffer[token.start + i] != expected[i] { return false }
+        return true
+    }
+
+    /// The decoded text of a validated string token.
+    func decode(_ token: StringToken) -> String {
+        let slice = UnsafeBufferPointer(rebasing: buffer[token.start..<token.end])
+        guard token.escaped else { return String(decoding: slice, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(slice.count)
+        var i = 0
+        func hex(_ at: Int) -> UInt32 {
+            var value: UInt32 = 0
+            for j in at..<(at + 4) {
+                let c = slice[j]
+                let digit: UInt32 = c <= 57 ? UInt32(c - 48) : (c >= 97 ? UInt32(c - 87) : UInt32(c - 55))
+                value = value << 4 | digit
             }
-            if byte < 0x20 { throw fail("control character in a string") }
-            guard byte == UInt8(ascii: "\\") else { out.append(byte); position += 1; continue }
-            position += 1
-            guard position < buffer.count else { throw fail("unterminated string") }
-            let escape = buffer[position]
-            position += 1
+            return value
+        }
+        while i < slice.count {
+            let byte = slice[i]
+            guard byte == UInt8(ascii: "\\") else { out.append(byte); i += 1; continue }
+            let escape = slice[i + 1]
+            i += 2
             switch escape {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
             case UInt8(ascii: "b"): out.append(0x08)
             case UInt8(ascii: "f"): out.append(0x0C)
             case UInt8(ascii: "n"): out.append(0x0A)
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
-                var scalar = try hex4()
+                var scalar = hex(i)
+                i += 4
                 if (0xD800...0xDBFF).contains(scalar) {
-                    guard position + 1 < buffer.count, buffer[position] == UInt8(ascii: "\\"),
-                          buffer[position + 1] == UInt8(ascii: "u") else { throw fail("unpaired surrogate escape") }
-                    position += 2
-                    let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate escape") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw fail("unpaired surrogate escape")
+                    let lowSurrogate = hex(i + 2)
+                    i += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (lowSurrogate - 0xDC00)
                 }
-                guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid escape") }
-                out.append(contentsOf: Array(String(Character(unicode)).utf8))
-            default: throw fail("invalid escape")
+                if let unicode = Unicode.Scalar(scalar) { out.append(contentsOf: Array(String(Character(unicode)).utf8)) }
+            default: out.append(escape)   // \" \\ \/
             }
         }
-        throw fail("unterminated string")
+        return String(decoding: out, as: UTF8.self)
     }
 
     mutating func hex4() throws(JSONSyntaxError) -> UInt32 {

@@ -18,6 +18,7 @@ public enum JSONWriter {
             out.append(UInt8(ascii: "{"))
             writeMembers(members, into: &out)
             out.append(UInt8(ascii: "}"))
+        case .raw(let raw): out.append(contentsOf: raw.bytes)
         }
     }
 

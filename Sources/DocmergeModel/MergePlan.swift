@@ -15,7 +15,7 @@ public struct PlannedResource: Sendable {
     /// lastUpdated) goes at the end of `meta`, so stamping never re-serializes.
     public let prefix: [UInt8]
     public let suffix: [UInt8]
-    /// SHA-256 (hex) of `prefix + suffix`: the content without the stamp.
+    /// `ContentHash` of `prefix + suffix`: the content without the stamp.
     public let contentHash: String
 
     public func stamped(versionID: Int, lastUpdated: String) -> [UInt8] {
@@ -95,73 +95,59 @@ public struct ReferenceRewriter: Sendable {
         if reference.hasPrefix("Patient/") { return patientReference }
         return reference
     }
-
-    public func apply(_ value: JSON) -> JSON {
-        switch value {
-        case .object(let members): return .object(apply(members))
-        case .array(let items): return .array(items.map(apply))
-        default: return value
-        }
-    }
-
-    public func apply(_ members: [JSONMember]) -> [JSONMember] {
-        var out = members
-        for i in out.indices {
-            if out[i].key == "reference", case .string(let text) = out[i].value {
-                out[i].value = .string(rewrite(text))
-            } else {
-                switch out[i].value {
-                case .object, .array: out[i].value = apply(out[i].value)
-                default: break
-                }
-            }
-        }
-        return out
-    }
 }
 
 enum ResourceSerializer {
     /// `resourceType` first, then the assigned `id`, `meta` (kept members + source,
-    /// stamp point at its end), then every other member in its original order.
-    static func serialize(_ members: [JSONMember], type: String, id: String, key: String, source: String,
+    /// stamp point at its end), then every other member in its original order, copied
+    /// from the minified bytes with each rewritten reference spliced in.
+    static func serialize(_ raw: RawJSON, type: String, id: String, key: String, source: String,
                           rewriter: ReferenceRewriter) -> PlannedResource {
-        var meta: [JSONMember] = []
-        var rest: [JSONMember] = []
-        for member in members {
-            switch member.key {
-            case "resourceType", "id": continue
-            case "meta":
-                for m in member.value.objectValue ?? [] where !["versionId", "lastUpdated", "source"].contains(m.key) {
-                    meta.append(m)
-                }
-            default: rest.append(member)
-            }
-        }
-        rest = rewriter.apply(rest)
         var prefix: [UInt8] = []
-        prefix.reserveCapacity(1024)
+        prefix.reserveCapacity(128)
         prefix.append(contentsOf: "{\"resourceType\":".utf8)
         JSONWriter.writeString(type, into: &prefix)
         prefix.append(contentsOf: ",\"id\":".utf8)
         JSONWriter.writeString(id, into: &prefix)
         prefix.append(contentsOf: ",\"meta\":{".utf8)
-        if !meta.isEmpty {
-            JSONWriter.writeMembers(meta, into: &prefix)
-            prefix.append(UInt8(ascii: ","))
+        if let meta = raw.members.first(where: { $0.key == "meta" }),
+           case .object(let members) = (try? JSONParser.parse(Array(raw.bytes[meta.valueRange]))) ?? .null {
+            let kept = members.filter { !["versionId", "lastUpdated", "source"].contains($0.key) }
+            if !kept.isEmpty {
+                JSONWriter.writeMembers(kept, into: &prefix)
+                prefix.append(UInt8(ascii: ","))
+            }
         }
         prefix.append(contentsOf: "\"source\":".utf8)
         JSONWriter.writeString(source, into: &prefix)
         var suffix: [UInt8] = [UInt8(ascii: "}")]
-        suffix.reserveCapacity(1024)
-        if !rest.isEmpty {
-            suffix.append(UInt8(ascii: ","))
-            JSONWriter.writeMembers(rest, into: &suffix)
+        suffix.reserveCapacity(raw.bytes.count + 64)
+        var nextReference = 0
+        raw.bytes.withUnsafeBufferPointer { bytes in
+            for member in raw.members {
+                while nextReference < raw.references.count, raw.references[nextReference].range.lowerBound < member.range.lowerBound {
+                    nextReference += 1
+                }
+                if member.key == "resourceType" || member.key == "id" || member.key == "meta" { continue }
+                suffix.append(UInt8(ascii: ","))
+                var cursor = member.range.lowerBound
+                while nextReference < raw.references.count, raw.references[nextReference].range.upperBound <= member.range.upperBound {
+                    let reference = raw.references[nextReference]
+                    nextReference += 1
+                    let replacement = rewriter.rewrite(reference.value)
+                    guard replacement != reference.value else { continue }
+                    suffix.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<reference.range.lowerBound]))
+                    JSONWriter.writeString(replacement, into: &suffix)
+                    cursor = reference.range.upperBound
+                }
+                suffix.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<member.range.upperBound]))
+            }
         }
         suffix.append(UInt8(ascii: "}"))
-        var hasher = SHA256()
+        var hasher = ContentHash()
         hasher.update(prefix)
         hasher.update(suffix)
         return PlannedResource(resourceType: type, key: key, fhirID: id, prefix: prefix, suffix: suffix,
-                               contentHash: hasher.finalize().hexString)
+                               contentHash: hasher.finalize())
     }
 }

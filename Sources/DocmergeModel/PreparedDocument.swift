@@ -7,11 +7,15 @@ public struct PreparedDocument: Sendable {
     public let plan: MergePlan
     /// The file as received (stored for reviewers and re-tuning).
     public let raw: [UInt8]
-    /// SHA-256 of the compact re-serialization: the same extraction, however formatted,
-    /// has the same hash.
+    /// `ContentHash` of the compact re-serialization: the same extraction, however
+    /// formatted, has the same hash.
     public let contentHash: String
     public let firstSeen: Date
-    public var thresholds: Thresholds
+    public var thresholds: Thresholds {
+        didSet { thresholdsJSON = thresholds.json.text }
+    }
+    /// The thresholds as stored with the document (computed off the write path).
+    public private(set) var thresholdsJSON: String
 
     public init(extraction: Extraction, plan: MergePlan, raw: [UInt8], contentHash: String, firstSeen: Date,
                 thresholds: Thresholds) {
@@ -21,6 +25,7 @@ public struct PreparedDocument: Sendable {
         self.contentHash = contentHash
         self.firstSeen = firstSeen
         self.thresholds = thresholds
+        self.thresholdsJSON = thresholds.json.text
     }
 
     /// Decode, validate, plan. Throws the refusal reason for a bad file.
@@ -28,7 +33,7 @@ public struct PreparedDocument: Sendable {
                                firstSeen: Date) throws(ExtractionError) -> PreparedDocument {
         let (extraction, root) = try decoder.decode(bytes)
         return PreparedDocument(extraction: extraction, plan: MergePlanner.plan(extraction), raw: bytes,
-                                contentHash: SHA256.hex(root.bytes), firstSeen: firstSeen, thresholds: thresholds)
+                                contentHash: ContentHash.hex(root.bytes), firstSeen: firstSeen, thresholds: thresholds)
     }
 
     /// The demographics to register an unknown patient with: the upload context's,

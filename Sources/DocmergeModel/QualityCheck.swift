@@ -113,8 +113,11 @@ public struct PatientEvidence: Sendable, Equatable {
     }
 
     /// Reads a FHIR Patient: the official (or first) name, `text` or given + family.
-    public init(patient members: [JSONMember]) {
-        let resource = JSON.object(members)
+    public init(patient raw: RawJSON) {
+        self.init(patient: raw.tree)
+    }
+
+    public init(patient resource: JSON) {
         birthDate = resource["birthDate"]?.stringValue
         var chosen: JSON?
         if let names = resource["name"]?.arrayValue {

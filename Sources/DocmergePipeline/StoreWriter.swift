@@ -34,13 +34,19 @@ public actor StoreWriter {
     /// remaining files in the inbox, and keeps draining so the pipeline can stop.
     public func run(input: OrderedQueue<DecodedItem>, ingest: IngestStage, permits: AsyncSemaphore,
                     onCommit: @Sendable () -> Void, onFatal: @Sendable (String) -> Void) async -> String? {
+        var idleSince = DispatchTime.now().uptimeNanoseconds
         while let batch = await input.next(max: max(1, settings.batchMax)) {
             let wasFatal = fatal != nil
+            let started = DispatchTime.now().uptimeNanoseconds
             let done = fatal == nil ? process(batch) : batch.map { (name: $0.ticket.name, keep: Optional<FileIdentity>.none) }
+            let finished = DispatchTime.now().uptimeNanoseconds
+            logger.debug(String(format: "batch of %d: waited %.1f ms, processed in %.1f ms", batch.count,
+                                Double(started - idleSince) / 1e6, Double(finished - started) / 1e6))
             await ingest.completed(done)
             await permits.release(batch.count)
             onCommit()
             if !wasFatal, let fatal { onFatal(fatal) }
+            idleSince = DispatchTime.now().uptimeNanoseconds
         }
         return fatal
     }
@@ -60,7 +66,9 @@ public actor StoreWriter {
             }
         }
         guard !documents.isEmpty else { return done }
+        let mergeStart = DispatchTime.now().uptimeNanoseconds
         let results = mergeWithRetry(documents.map(\.1))
+        logger.debug(String(format: "  merge of %d documents: %.1f ms", documents.count, Double(DispatchTime.now().uptimeNanoseconds - mergeStart) / 1e6))
         if fatal != nil {
             // Nothing of this batch committed: the files stay in the inbox for the next start.
             return done + documents.map { (name: $0.0.name, keep: Optional<FileIdentity>.none) }

@@ -1,1 +1,111 @@
-@main struct Stress { static func main() {} }
+import DocmergeStressKit
+import Foundation
+
+/// docmerge-stress: the stress harness and benchmark (see README "Stress and benchmark").
+@main
+struct StressCommand {
+    static let usage = """
+        Usage: docmerge-stress COMMAND [options]
+
+          run       generate a workload, drop it into a real `docmerge run`, check every guarantee
+                    [--documents N] [--patients N] [--seed N] [--rate DOCS_PER_S] [--kill-every SECONDS]
+                    [--no-reviews] [--rss-limit-mib N] [--dir DIR]
+          generate  write a workload (inbox files, registry.csv, expected.json) into --dir DIR
+                    [--documents N] [--patients N] [--seed N]
+          faults    real faults one by one (disk full, read-only database, a lock held for seconds,
+                    an unreadable file, a file deleted mid-read, a file still being written,
+                    a kill between commit and file move) and what happened [--dir DIR]
+          bench     the benchmark (build with -c release): throughput, latency at a fixed load,
+                    merge cost against record size, peak memory; writes bench.md and bench.json
+                    [--out DIR] [--quick]
+
+        The docmerge binary is taken from beside this one (or DOCMERGE_BINARY).
+        """
+
+    static func main() async {
+        var args = Array(CommandLine.arguments.dropFirst())
+        guard let command = args.first, !["--help", "-h"].contains(command) else {
+            print(usage)
+            exit(args.isEmpty ? 2 : 0)
+        }
+        args.removeFirst()
+        if args.contains("--help") { print(usage); exit(0) }
+        let options = Options(args)
+        do {
+            switch command {
+            case "run": exit(try runStress(options) ? 0 : 1)
+            case "generate": try generate(options)
+            case "faults": exit(try FaultDrills(workDir: options.dir("faults"), log: { print($0) }).run() ? 0 : 1)
+            case "bench": try await Benchmark(outDir: options.value("out") ?? "bench-output", quick: options.flag("quick"),
+                                              log: { print($0) }).run()
+            default:
+                FileHandle.standardError.write(Data("Unknown command '\(command)'; see --help.\n".utf8))
+                exit(2)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("docmerge-stress: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func spec(_ o: Options) -> WorkloadSpec {
+        var spec = WorkloadSpec()
+        spec.documents = o.int("documents") ?? spec.documents
+        spec.patients = o.int("patients") ?? spec.patients
+        spec.seed = UInt64(o.int("seed") ?? Int(spec.seed))
+        return spec
+    }
+
+    static func runStress(_ o: Options) throws -> Bool {
+        var options = StressRun.Options(workDir: o.dir("stress"))
+        options.spec = spec(o)
+        options.rate = o.value("rate").flatMap(Double.init)
+        options.killEvery = o.value("kill-every").flatMap(Double.init)
+        options.reviews = !o.flag("no-reviews")
+        options.rssLimitMiB = o.int("rss-limit-mib")
+        print("stress run in \(options.workDir)")
+        let outcome = try StressRun(options: options).run()
+        print(String(format: "%.1f s, %d kills, peak RSS %@", outcome.seconds, outcome.kills,
+                     outcome.peakRSS.map { "\($0 / 1_048_576) MiB" } ?? "not measured"))
+        print(outcome.report.text)
+        return outcome.report.passed
+    }
+
+    static func generate(_ o: Options) throws {
+        let dir = o.dir("workload")
+        let workload = WorkloadGenerator(spec: spec(o)).generate()
+        try workload.writeMetadata(to: dir)
+        try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
+        for file in workload.files { try ProcessTools.drop(file, into: dir + "/inbox") }
+        print("\(workload.files.count) files (\(workload.totalBytes / 1024) KiB) in \(dir)/inbox; registry.csv and expected.json beside it")
+    }
+}
+
+/// `--name value` options and `--flag`s.
+struct Options {
+    var values: [String: String] = [:]
+    var flags: Set<String> = []
+
+    init(_ args: [String]) {
+        var i = 0
+        while i < args.count {
+            let name = String(args[i].drop(while: { $0 == "-" }))
+            if i + 1 < args.count, !args[i + 1].hasPrefix("--") {
+                values[name] = args[i + 1]
+                i += 2
+            } else {
+                flags.insert(name)
+                i += 1
+            }
+        }
+    }
+
+    func value(_ name: String) -> String? { values[name] }
+    func int(_ name: String) -> Int? { values[name].flatMap { Int($0) } }
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// --dir, or a fresh folder under the system temporary directory.
+    func dir(_ label: String) -> String {
+        values["dir"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("docmerge-\(label)-\(UUID().uuidString.prefix(8))").path
+    }
+}

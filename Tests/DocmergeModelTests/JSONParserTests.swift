@@ -55,3 +55,61 @@ import Testing
         }
     }
 }
+
+@Suite struct RawJSONTests {
+    @Test func minifiesAndRecordsMembersAndReferences() throws {
+        let text = """
+            { "resourceType" : "Claim", "id":"x",
+              "patient": { "reference" : "Patient/p1" },
+              "item": [ { "encounter": [ { "reference": "urn:uuid:e\\u0031" } ] } ],
+              "total": { "value": 1.50 } }
+            """
+        let raw = try JSONParser.minify(Array(text.utf8))
+        #expect(String(decoding: raw.bytes, as: UTF8.self)
+            == #"{"resourceType":"Claim","id":"x","patient":{"reference":"Patient/p1"},"item":[{"encounter":[{"reference":"urn:uuid:e\u0031"}]}],"total":{"value":1.50}}"#)
+        #expect(raw.members.map(\.key) == ["resourceType", "id", "patient", "item", "total"])
+        #expect(raw.references.map(\.value) == ["Patient/p1", "urn:uuid:e1"])
+        #expect(raw.string("resourceType") == "Claim")
+        for reference in raw.references {
+            #expect(String(decoding: raw.bytes[reference.range], as: UTF8.self).hasPrefix("\""))
+        }
+    }
+
+    @Test(arguments: [
+        [0x22, 0xC0, 0x80, 0x22],              // overlong
+        [0x22, 0xED, 0xA0, 0x80, 0x22],        // surrogate
+        [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
+        [0x22, 0xE2, 0x82, 0x22],              // truncated
+        [0x22, 0x80, 0x22],                    // lone continuation
+    ] as [[UInt8]])
+    func invalidUTF8IsRefused(_ bytes: [UInt8]) {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bytes) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.minify(bytes) }
+    }
+
+    @Test func validMultibyteTextPasses() throws {
+        #expect(try JSONParser.parse(Array("\"María 😀 Kiến An\"".utf8)).stringValue == "María 😀 Kiến An")
+    }
+
+    /// Real data: every fixture resource minified means exactly what the tree means.
+    @Test func rawAgreesWithTheTreeOnTheRealFixtures() throws {
+        let files = Fixtures.bundleFiles()
+        guard !files.isEmpty else { return Fixtures.skipNotice("rawAgreesWithTheTreeOnTheRealFixtures") }
+        for file in files {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+            let tree = try JSONParser.parse(bytes)
+            let rawRoot = try JSONParser.parse(bytes, rawResources: true)
+            let treeEntries = tree["entry"]?.arrayValue ?? []
+            let rawEntries = rawRoot["entry"]?.arrayValue ?? []
+            #expect(treeEntries.count == rawEntries.count && !treeEntries.isEmpty)
+            for (t, r) in zip(treeEntries, rawEntries) {
+                guard case .raw(let raw) = r.objectValue?.first(where: { $0.key == "resource" })?.value else {
+                    Issue.record("\(file): resource not raw")
+                    continue
+                }
+                #expect(try JSONParser.parse(raw.bytes) == t["resource"], "\(file)")
+                #expect(raw.references.count == FixtureSplitter.references(in: t["resource"] ?? .null).count)
+            }
+        }
+    }
+}
