@@ -3,13 +3,18 @@ import DocmergeSQLite
 
 extension RecordStore {
     /// Records a merge that failed after its retries: the document is `flagged` with
-    /// the failure in `flag_reason`, `is_merged` false unless an earlier contribution
-    /// is still in the record. Its own transaction, with its audit row.
+    /// the failure in `flag_reason` and `is_merged` false (a failed re-extraction leaves
+    /// the earlier contribution's rows in place until a retry replaces them). Its own
+    /// transaction, with its audit row. A failed replay of a merged extraction records
+    /// nothing: the record is already right.
     public func recordFailure(_ document: PreparedDocument, error: String, actor: String = "pipeline") throws {
         let x = document.extraction
         try db.writeTransaction {
             let existing = try existingDocument(x.documentID)
             if let existing, existing.mrn != x.mrn || existing.humanDecision { return }
+            // A replay of an extraction already merged changes nothing, failed or not.
+            if existing != nil, try db.scalarInt("SELECT 1 FROM extractions WHERE document_id = ? AND content_hash = ?",
+                                                 x.documentID, document.contentHash) != nil { return }
             let patient: RegistryPatient
             if let known = try self.patient(mrn: x.mrn) {
                 patient = known
@@ -21,12 +26,11 @@ extension RecordStore {
             let reason = "merge failed: \(error)"
             let at = timestamp()
             if let existing {
-                let stillMerged = try db.scalarInt("SELECT 1 FROM resources WHERE document_id = ? LIMIT 1", x.documentID) != nil
                 try db.run("""
                     UPDATE documents SET review_status = 'flagged', auto_approved = 0, flag_reason = ?, flag_codes = 'merge_failed',
-                        is_merged = ?, extraction = ?, content_hash = ?, extracted_at = ?, thresholds = ?,
+                        is_merged = 0, extraction = ?, content_hash = ?, extracted_at = ?, thresholds = ?,
                         version = version + 1, updated_at = ?, failed_merges = failed_merges + 1 WHERE id = ?
-                    """, reason, stillMerged, TextBytes(document.raw), document.contentHash, x.extractedAtText,
+                    """, reason, TextBytes(document.raw), document.contentHash, x.extractedAtText,
                     document.thresholds.json.text, at, existing.rowID)
             } else {
                 try db.run("""

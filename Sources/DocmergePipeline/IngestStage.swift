@@ -34,13 +34,13 @@ public actor IngestStage {
 
     /// `once`: take what is present, then finish. Otherwise follow `signals` until stop.
     public func run(signals: AsyncStream<Signal>, once: Bool) async {
-        await scan(waitForSettling: once)
+        await scan()
         if !once {
             for await signal in signals {
                 if stop.isSet { break }
                 switch signal {
                 case .name(let name): await offer(name, settled: true)
-                case .rescan: await scan(waitForSettling: false)
+                case .rescan: await scan()
                 case .stop: break
                 }
                 if stop.isSet { break }
@@ -61,14 +61,17 @@ public actor IngestStage {
 
     public var inFlightCount: Int { inFlight.count }
 
-    private func scan(waitForSettling: Bool) async {
+    /// Offers what is in the inbox, oldest first. A file modified a moment ago may still
+    /// be being written by a non-atomic writer: the scan waits for it to settle rather
+    /// than skip it, so a younger file never overtakes an older one (arrival order).
+    private func scan() async {
         for candidate in inbox.list() {
             if stop.isSet { return }
-            await offer(candidate.name, settled: false, waitForSettling: waitForSettling)
+            await offer(candidate.name, settled: false)
         }
     }
 
-    private func offer(_ name: String, settled: Bool, waitForSettling: Bool = false) async {
+    private func offer(_ name: String, settled: Bool) async {
         guard !stop.isSet, !Inbox.isIgnored(name), !inFlight.contains(name),
               var identity = inbox.identity(of: name) else { return }
         if let park = parked[name] {
@@ -78,7 +81,6 @@ public actor IngestStage {
         if !settled {
             // A file modified a moment ago may still be being written by a non-atomic writer.
             while Self.ageNanos(identity) < settleNanos {
-                guard waitForSettling else { return }
                 try? await Task.sleep(nanoseconds: UInt64(settleNanos - Self.ageNanos(identity)))
                 guard let again = inbox.identity(of: name) else { return }
                 identity = again

@@ -3,6 +3,9 @@ import DocmergeModel
 import DocmergeSQLite
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The single writer. Takes decoded documents in arrival order and merges them with
 /// group commit: whatever has arrived while the previous transaction committed goes
@@ -13,17 +16,28 @@ public actor StoreWriter {
     private let executor = QueueExecutor(queue: DispatchQueue(label: "docmerge.writer"))
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    private let store: RecordStore
+    private var store: RecordStore
+    private let dbPath: String
     private let inbox: Inbox
+    /// Test hook for the power-cut drill: SIGKILL itself right after the Nth commit,
+    /// before any file moves (DOCMERGE_FAULT_KILL_AFTER_COMMIT=N).
+    private let killAfterCommit = ProcessInfo.processInfo.environment["DOCMERGE_FAULT_KILL_AFTER_COMMIT"].flatMap { Int($0) }
+    private var commits = 0
     private let settings: Config.Pipeline
     private let logger: Logger
     private let metrics: MetricsCollector
     public private(set) var summary = RunSummary()
     private var fatal: String?
 
-    public init(dbPath: String, inbox: Inbox, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector) throws {
-        self.store = try RecordStore(path: dbPath, busyTimeoutMs: settings.busyTimeoutMs)
+    static func open(_ path: String, _ settings: Config.Pipeline) throws -> RecordStore {
+        let store = try RecordStore(path: path, busyTimeoutMs: settings.busyTimeoutMs)
         if settings.maxDbPages > 0 { try store.db.setMaxPageCount(settings.maxDbPages) }
+        return store
+    }
+
+    public init(dbPath: String, inbox: Inbox, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector) throws {
+        self.store = try StoreWriter.open(dbPath, settings)
+        self.dbPath = dbPath
         self.inbox = inbox
         self.settings = settings
         self.logger = logger
@@ -73,6 +87,8 @@ public actor StoreWriter {
             // Nothing of this batch committed: the files stay in the inbox for the next start.
             return done + documents.map { (name: $0.0.name, keep: Optional<FileIdentity>.none) }
         }
+        commits += 1
+        if let killAfterCommit, commits == killAfterCommit { kill(getpid(), SIGKILL) }
         let committedAt = DispatchTime.now().uptimeNanoseconds
         for ((ticket, document), result) in zip(documents, results) {
             let id = document.extraction.documentID
@@ -165,6 +181,10 @@ public actor StoreWriter {
                 return documents.map { _ in .failure(error) }
             } catch {
                 lastError = error
+                if let sqlite = error as? SQLiteError, sqlite.isReadOnly || sqlite.isIOError {
+                    // The file may have become writable again (or been replaced): reopen.
+                    if let reopened = try? StoreWriter.open(dbPath, settings) { store = reopened }
+                }
                 logger.debug("merge attempt \(attempt + 1) failed: \(Self.describe(error)); retrying in \(Int(delay * 1000)) ms")
                 Thread.sleep(forTimeInterval: delay)
                 delay = min(delay * 2, 2)

@@ -26,6 +26,12 @@ public struct Migrator: Sendable {
     /// Returns the ids it applied.
     @discardableResult
     public func migrate(_ db: Connection, upTo: Int? = nil) throws -> [Int] {
+        // Read first: an up-to-date database needs no write lock (another process may hold it).
+        let wanted = migrations.filter { $0.id <= (upTo ?? Int.max) }.map(\.id)
+        if try currentVersion(db) >= (wanted.last ?? 0),
+           try db.scalarInt("SELECT count(*) FROM schema_migrations") == wanted.count {
+            return []
+        }
         try db.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations(
                 id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)

@@ -26,7 +26,7 @@ import Testing
 
     @Test func anEditIsFoundAndNamed() throws {
         let t = try populated()
-        let r = try sqlite3(t.path, "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 4;")
+        let r = try sqlite3Tool(t.path, "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'mallory' WHERE seq = 4;")
         #expect(r.status == 0, "\(r.output)")
         let result = try RecordStore(path: t.path).verifyAudit()
         #expect(result.brokenSeq == 4)
@@ -35,21 +35,21 @@ import Testing
 
     @Test func aDeletionIsFound() throws {
         let t = try populated()
-        _ = try sqlite3(t.path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3;")
+        _ = try sqlite3Tool(t.path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3;")
         let result = try RecordStore(path: t.path).verifyAudit()
         #expect(result.brokenSeq == 4, "\(result.problem ?? "")")
     }
 
     @Test func deletingTheLastRowIsFound() throws {
         let t = try populated()
-        _ = try sqlite3(t.path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 8;")
+        _ = try sqlite3Tool(t.path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 8;")
         let result = try RecordStore(path: t.path).verifyAudit()
         #expect(result.problem != nil)
     }
 
     @Test func aReorderingIsFound() throws {
         let t = try populated()
-        _ = try sqlite3(t.path, "DROP TRIGGER audit_no_update; UPDATE audit SET seq = -1 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; UPDATE audit SET seq = 6 WHERE seq = -1;")
+        _ = try sqlite3Tool(t.path, "DROP TRIGGER audit_no_update; UPDATE audit SET seq = -1 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 6; UPDATE audit SET seq = 6 WHERE seq = -1;")
         let result = try RecordStore(path: t.path).verifyAudit()
         #expect(result.brokenSeq == 5, "\(result.problem ?? "")")
     }

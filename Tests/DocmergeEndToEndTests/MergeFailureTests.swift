@@ -18,7 +18,7 @@ import Testing
         let config = try testConfig(in: dir, ["retry_attempts": 2, "park_seconds": 0.3])
         try drop(DocumentBuilder.clinical(id: "first", mrn: "MRN-1").bytes, name: "first.json", into: inbox)
         #expect(try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once", "--quiet"]).status == 0)
-        let fault = try sqliteCLI(db, "CREATE TRIGGER injected_fault BEFORE INSERT ON resources WHEN NEW.document_id LIKE 'fail-%' BEGIN SELECT RAISE(ABORT, 'injected I/O fault'); END;")
+        let fault = try sqlite3Tool(db, "CREATE TRIGGER injected_fault BEFORE INSERT ON resources WHEN NEW.document_id LIKE 'fail-%' BEGIN SELECT RAISE(ABORT, 'injected I/O fault'); END;")
         #expect(fault.status == 0, "\(fault.output)")
 
         let runner = try RunnerProcess(watch: inbox, db: db, config: config)
@@ -36,7 +36,7 @@ import Testing
         #expect(listed.stdout.contains("fail-1") && listed.stdout.contains("merge failed"))
 
         // The fault clears; a steward retries one, the runner re-attempts the other by itself.
-        #expect(try sqliteCLI(db, "DROP TRIGGER injected_fault;").status == 0)
+        #expect(try sqlite3Tool(db, "DROP TRIGGER injected_fault;").status == 0)
         let retry = try DocmergeBinary.run(["review", "retry", "fail-1", "--db", db])
         #expect(retry.status == 0, "\(retry.stderr)")
         #expect(eventually { waiting(in: inbox).isEmpty && files(in: inbox + "/processed").count == 5 })
@@ -85,15 +85,3 @@ import Testing
     }
 }
 
-func sqliteCLI(_ path: String, _ sql: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["sqlite3", path, sql]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
