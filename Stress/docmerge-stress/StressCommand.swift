@@ -25,19 +25,19 @@ struct StressCommand {
     static func main() async {
         var args = Array(CommandLine.arguments.dropFirst())
         guard let command = args.first, !["--help", "-h"].contains(command) else {
-            print(usage)
+            say(usage)
             exit(args.isEmpty ? 2 : 0)
         }
         args.removeFirst()
-        if args.contains("--help") { print(usage); exit(0) }
+        if args.contains("--help") { say(usage); exit(0) }
         let options = Options(args)
         do {
             switch command {
             case "run": exit(try runStress(options) ? 0 : 1)
             case "generate": try generate(options)
-            case "faults": exit(try FaultDrills(workDir: options.dir("faults"), log: { print($0) }).run() ? 0 : 1)
+            case "faults": exit(try FaultDrills(workDir: options.dir("faults"), log: { say($0) }).run() ? 0 : 1)
             case "bench": try await Benchmark(outDir: options.value("out") ?? "bench-output", quick: options.flag("quick"),
-                                              log: { print($0) }).run()
+                                              log: { say($0) }).run()
             default:
                 FileHandle.standardError.write(Data("Unknown command '\(command)'; see --help.\n".utf8))
                 exit(2)
@@ -63,11 +63,11 @@ struct StressCommand {
         options.killEvery = o.value("kill-every").flatMap(Double.init)
         options.reviews = !o.flag("no-reviews")
         options.rssLimitMiB = o.int("rss-limit-mib")
-        print("stress run in \(options.workDir)")
+        say("stress run in \(options.workDir)")
         let outcome = try StressRun(options: options).run()
-        print(String(format: "%.1f s, %d kills, peak RSS %@", outcome.seconds, outcome.kills,
+        say(String(format: "%.1f s, %d kills, peak RSS %@", outcome.seconds, outcome.kills,
                      outcome.peakRSS.map { "\($0 / 1_048_576) MiB" } ?? "not measured"))
-        print(outcome.report.text)
+        say(outcome.report.text)
         return outcome.report.passed
     }
 
@@ -77,7 +77,7 @@ struct StressCommand {
         try workload.writeMetadata(to: dir)
         try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
         for file in workload.files { try ProcessTools.drop(file, into: dir + "/inbox") }
-        print("\(workload.files.count) files (\(workload.totalBytes / 1024) KiB) in \(dir)/inbox; registry.csv and expected.json beside it")
+        say("\(workload.files.count) files (\(workload.totalBytes / 1024) KiB) in \(dir)/inbox; registry.csv and expected.json beside it")
     }
 }
 
@@ -108,4 +108,9 @@ struct Options {
     func dir(_ label: String) -> String {
         values["dir"] ?? FileManager.default.temporaryDirectory.appendingPathComponent("docmerge-\(label)-\(UUID().uuidString.prefix(8))").path
     }
+}
+
+/// One line on standard output, written at once (progress shows up even in a log file).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
