@@ -16,6 +16,8 @@ public struct StressRun {
         public var rate: Double?
         /// Kill the runner with SIGKILL this often (seconds); nil never.
         public var killEvery: Double?
+        /// Also kill it once this many files are done (each threshold once, while files wait).
+        public var killAtProcessed: [Int] = []
         public var reviews = true
         public var rssLimitMiB: Int?
         public var log: @Sendable (String) -> Void = { print($0) }
@@ -63,13 +65,16 @@ public struct StressRun {
         var peak = 0
         var kills = 0
         var lastKill = Date()
+        var killThresholds = o.killAtProcessed.sorted()
         // Review actions on documents already merged that no later file touches.
         let onlyOnce = Self.documentsWithOneFile(workload)
         var reviewQueue = o.reviews ? Array(onlyOnce.prefix(max(2, workload.expected.documents.count / 50))) : []
         var reviewIndex = 0
         while dropped.load(ordering: .acquiring) < workload.files.count || ProcessTools.waiting(in: inbox) > 0 {
             if let p = ProcessTools.peakRSS(pid: runner.processIdentifier) { peak = max(peak, p) }
-            if let every = o.killEvery, Date().timeIntervalSince(lastKill) >= every {
+            let dueByCount = killThresholds.first.map { Self.done(in: inbox) >= $0 && ProcessTools.waiting(in: inbox) > 0 } ?? false
+            if dueByCount { killThresholds.removeFirst() }
+            if dueByCount || (o.killEvery.map { Date().timeIntervalSince(lastKill) >= $0 } ?? false) {
                 kill(runner.processIdentifier, SIGKILL)
                 runner.waitUntilExit()
                 kills += 1
@@ -116,6 +121,13 @@ public struct StressRun {
         for n in 0..<actions.reingestedAfterDecision.count { expected.files.append("zz-reingest-\(n).json") }
         let report = try Checker(expected: expected, inbox: inbox, dbPath: db, actions: actions).run()
         return Outcome(report: report, kills: kills, seconds: seconds, peakRSS: actions.peakRSSBytes)
+    }
+
+    /// Files finished so far: processed, or rejected (not counting explanations).
+    static func done(in inbox: String) -> Int {
+        let processed = (try? FileManager.default.contentsOfDirectory(atPath: inbox + "/processed"))?.count ?? 0
+        let rejected = (try? FileManager.default.contentsOfDirectory(atPath: inbox + "/rejected"))?.filter { !$0.hasSuffix(".error.json") }.count ?? 0
+        return processed + rejected
     }
 
     /// (document id, file name) of documents that only one file carries.

@@ -7,7 +7,8 @@ import Testing
 
 @Suite(.serialized) struct StressHarnessTests {
     /// A small stress run in the normal suite: hundreds of documents of every kind,
-    /// the runner killed with SIGKILL every 0.8 s, review actions at the same time;
+    /// the runner killed with SIGKILL after 40 and after 150 files (and every 0.8 s),
+    /// review actions at the same time;
     /// the checker must find every guarantee holding. Then the checker is checked:
     /// corrupting the finished run must be reported, violation by violation.
     @Test(.timeLimit(.minutes(4)))
@@ -18,10 +19,11 @@ import Testing
         options.spec.patients = 25
         options.spec.seed = 2026
         options.killEvery = 0.8
+        options.killAtProcessed = [40, 150]
         options.log = { _ in }
         let outcome = try StressRun(options: options).run()
         #expect(outcome.report.passed, "\(outcome.report.text)")
-        #expect(outcome.kills >= 1, "at least one kill -9 during the run")
+        #expect(outcome.kills >= 2, "kill -9 twice mid-run at least")
 
         let expected = try JSONDecoder().decode(ExpectedState.self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("expected.json"))))
         let db = dir.file("docmerge.sqlite")
