@@ -6,6 +6,7 @@ import Foundation
 ///
 ///     inbox ─► IngestStage ─► [tickets] ─► DecodeStage × N ─► [ordered] ─► StoreWriter
 ///                                                                          │ commit
+///                                                       FileFinisher ◄─────┤ (moves files)
 ///                                                       AuditFollower ◄────┤ (audit.jsonl)
 ///                                                       MetricsCollector ◄─┘ (metrics.*)
 ///
@@ -53,7 +54,7 @@ public struct Runner: Sendable {
         let metrics = MetricsCollector(dbPath: options.dbPath, overdueDays: settings.overdueDays)
         let writer: StoreWriter
         do {
-            writer = try StoreWriter(dbPath: options.dbPath, inbox: inbox, settings: settings, logger: logger, metrics: metrics)
+            writer = try StoreWriter(dbPath: options.dbPath, settings: settings, logger: logger, metrics: metrics)
         } catch {
             throw Failure(description: "Cannot open the database \(options.dbPath): \(error).", exitCode: 1)
         }
@@ -62,6 +63,8 @@ public struct Runner: Sendable {
         let (ingestSignals, ingestControl) = AsyncStream.makeStream(of: IngestStage.Signal.self)
         let tickets = WorkQueue<FileTicket>()
         let decoded = OrderedQueue<DecodedItem>()
+        let finished = WorkQueue<[FileAction]>()
+        let finisher = FileFinisher(inbox: inbox, logger: logger)
         let permits = AsyncSemaphore(permits: max(1, settings.maxInFlight))
         let ingest = IngestStage(inbox: inbox, output: tickets, permits: permits, stop: stop, settleMs: settings.settleMs,
                                  parkSeconds: settings.parkSeconds)
@@ -123,9 +126,12 @@ public struct Runner: Sendable {
                     return nil
                 }
                 stages.addTask {
-                    await writer.run(input: decoded, ingest: ingest, permits: permits, onCommit: { audit.poke() },
-                                     onFatal: { message in logger.error(message); requestStop() })
+                    let fatal = await writer.run(input: decoded, output: finished, onCommit: { audit.poke() },
+                                                 onFatal: { message in logger.error(message); requestStop() })
+                    await finished.finish()
+                    return fatal
                 }
+                stages.addTask { await finisher.run(input: finished, ingest: ingest, permits: permits); return nil }
                 var fatal: String?
                 for await result in stages { if let result { fatal = result } }
                 return fatal

@@ -10,7 +10,7 @@ import Glibc
 /// The single writer. Takes decoded documents in arrival order and merges them with
 /// group commit: whatever has arrived while the previous transaction committed goes
 /// into the next one, so a lone document is never held back and a burst shares one
-/// fsync. Files move only after their transaction committed. Runs on its own queue,
+/// fsync. Files move (in the FileFinisher) only after their transaction committed. Runs on its own queue,
 /// so blocking SQLite calls never tie up the cooperative pool.
 public actor StoreWriter {
     private let executor = QueueExecutor(queue: DispatchQueue(label: "docmerge.writer"))
@@ -18,7 +18,6 @@ public actor StoreWriter {
 
     private var store: RecordStore
     private let dbPath: String
-    private let inbox: Inbox
     /// Test hook for the power-cut drill: SIGKILL itself right after the Nth commit,
     /// before any file moves (DOCMERGE_FAULT_KILL_AFTER_COMMIT=N).
     private let killAfterCommit = ProcessInfo.processInfo.environment["DOCMERGE_FAULT_KILL_AFTER_COMMIT"].flatMap { Int($0) }
@@ -35,10 +34,9 @@ public actor StoreWriter {
         return store
     }
 
-    public init(dbPath: String, inbox: Inbox, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector) throws {
+    public init(dbPath: String, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector) throws {
         self.store = try StoreWriter.open(dbPath, settings)
         self.dbPath = dbPath
-        self.inbox = inbox
         self.settings = settings
         self.logger = logger
         self.metrics = metrics
@@ -46,18 +44,17 @@ public actor StoreWriter {
 
     /// Until the input finishes. After a fatal store error it stops merging, leaves the
     /// remaining files in the inbox, and keeps draining so the pipeline can stop.
-    public func run(input: OrderedQueue<DecodedItem>, ingest: IngestStage, permits: AsyncSemaphore,
+    public func run(input: OrderedQueue<DecodedItem>, output: WorkQueue<[FileAction]>,
                     onCommit: @Sendable () -> Void, onFatal: @Sendable (String) -> Void) async -> String? {
         var idleSince = DispatchTime.now().uptimeNanoseconds
         while let batch = await input.next(max: max(1, settings.batchMax)) {
             let wasFatal = fatal != nil
             let started = DispatchTime.now().uptimeNanoseconds
-            let done = fatal == nil ? process(batch) : batch.map { (name: $0.ticket.name, keep: Optional<FileIdentity>.none) }
+            let actions = fatal == nil ? process(batch) : batch.map { FileAction.leave($0.ticket) }
             let finished = DispatchTime.now().uptimeNanoseconds
             logger.debug(String(format: "batch of %d: waited %.1f ms, processed in %.1f ms", batch.count,
                                 Double(started - idleSince) / 1e6, Double(finished - started) / 1e6))
-            await ingest.completed(done)
-            await permits.release(batch.count)
+            await output.push(actions)
             onCommit()
             if !wasFatal, let fatal { onFatal(fatal) }
             idleSince = DispatchTime.now().uptimeNanoseconds
@@ -65,18 +62,18 @@ public actor StoreWriter {
         return fatal
     }
 
-    private func process(_ batch: [DecodedItem]) -> [(name: String, keep: FileIdentity?)] {
-        var done: [(name: String, keep: FileIdentity?)] = []
+    /// Merges the batch's documents in one transaction and says what becomes of each file.
+    private func process(_ batch: [DecodedItem]) -> [FileAction] {
+        var done: [FileAction] = []
         var documents: [(FileTicket, PreparedDocument)] = []
         for item in batch {
             switch item {
             case .prepared(let ticket, let document): documents.append((ticket, document))
             case .vanished(let ticket):
                 logger.debug("\(ticket.name): vanished before it was read; nothing to do")
-                done.append((ticket.name, nil))
+                done.append(.leave(ticket))
             case .refused(let ticket, let reason, let path, let documentID):
-                reject(ticket, reason: reason, path: path, documentID: documentID)
-                done.append((ticket.name, nil))
+                done.append(reject(ticket, reason: reason, path: path, documentID: documentID))
             }
         }
         guard !documents.isEmpty else { return done }
@@ -85,7 +82,7 @@ public actor StoreWriter {
         logger.debug(String(format: "  merge of %d documents: %.1f ms", documents.count, Double(DispatchTime.now().uptimeNanoseconds - mergeStart) / 1e6))
         if fatal != nil {
             // Nothing of this batch committed: the files stay in the inbox for the next start.
-            return done + documents.map { (name: $0.0.name, keep: Optional<FileIdentity>.none) }
+            return done + documents.map { FileAction.leave($0.0) }
         }
         commits += 1
         if let killAfterCommit, commits == killAfterCommit { kill(getpid(), SIGKILL) }
@@ -94,12 +91,11 @@ public actor StoreWriter {
             let id = document.extraction.documentID
             switch result {
             case .success(.refused(let error)):
-                reject(ticket, reason: error.message, path: error.path, documentID: id)
-                done.append((ticket.name, nil))
-                continue
+                done.append(reject(ticket, reason: error.message, path: error.path, documentID: id))
             case .success(let outcome):
                 let landed = Double(committedAt - ticket.seenUptimeNanos) / 1e6
                 describe(outcome, document: document, landedMs: landed)
+                done.append(.processed(ticket))
             case .failure(let error):
                 let reason = Self.describe(error)
                 summary.failed += 1
@@ -110,17 +106,8 @@ public actor StoreWriter {
                 } catch {
                     logger.error("\(id) \(document.extraction.mrn) merge failed: \(reason); the failure could not be recorded either (\(Self.describe(error))); the file stays in the inbox")
                 }
-                done.append((ticket.name, ticket.identity))
-                continue
+                done.append(.park(ticket))
             }
-            do {
-                if try inbox.move(ticket.name, expecting: ticket.identity, to: inbox.processed) == nil {
-                    logger.debug("\(ticket.name) changed or vanished after it was read; it will be read again if present")
-                }
-            } catch {
-                logger.error("\(error)")
-            }
-            done.append((ticket.name, nil))
         }
         return done
     }
@@ -155,16 +142,10 @@ public actor StoreWriter {
         }
     }
 
-    private func reject(_ ticket: FileTicket, reason: String, path: String, documentID: String?) {
+    private func reject(_ ticket: FileTicket, reason: String, path: String, documentID: String?) -> FileAction {
         summary.rejected += 1
         metrics.record(.rejected)
-        do {
-            if let final = try inbox.reject(ticket, reason: reason, jsonPath: path, documentID: documentID, at: Date()) {
-                logger.info("\(ticket.name) rejected\(final == ticket.name ? "" : " as \(final)"): \(path): \(reason)")
-            }
-        } catch {
-            logger.error("\(ticket.name) could not be moved to rejected/: \(error)")
-        }
+        return .reject(ticket, reason: reason, path: path, documentID: documentID)
     }
 
     /// Group commit with bounded backoff on retryable errors. If the whole batch keeps
