@@ -15,9 +15,7 @@ import Testing
 
     func populated() throws -> Populated {
         let dir = TemporaryDirectory("docmerge-cli")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         for i in 0..<5 {
             var doc = DocumentBuilder.clinical(id: "doc-\(i)", mrn: "MRN-\(i % 2)")
             if i < 3 { doc.confidence = 0.5 }
@@ -118,9 +116,7 @@ import Testing
     @Test(.timeLimit(.minutes(2)))
     func reviewActionsRaceTheRunnerWithoutLosingAnything() async throws {
         let dir = TemporaryDirectory("docmerge-race")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         for i in 0..<20 { try drop(DocumentBuilder.clinical(id: "early-\(i)", mrn: "MRN-RACE").bytes, name: "early-\(i).json", into: inbox) }
         #expect(try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once", "--quiet"]).status == 0)
         let runner = try RunnerProcess(watch: inbox, db: db, config: try testConfig(in: dir), extra: ["--quiet"])
@@ -174,9 +170,7 @@ import Testing
     @Test(.timeLimit(.minutes(2)))
     func backupDuringAMergeLoadVerifies() async throws {
         let dir = TemporaryDirectory("docmerge-backup")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         let runner = try RunnerProcess(watch: inbox, db: db, config: try testConfig(in: dir), extra: ["--quiet"])
         for i in 0..<400 { try drop(DocumentBuilder.clinical(id: "b\(i)", mrn: "MRN-\(i % 9)").bytes, name: "b\(i).json", into: inbox) }
         #expect(eventually { files(in: inbox + "/processed").count > 20 })

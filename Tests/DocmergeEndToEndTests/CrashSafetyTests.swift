@@ -15,9 +15,7 @@ import Testing
     @Test(.timeLimit(.minutes(5)))
     func killNineAtRandomMomentsLosesNothing() throws {
         let dir = TemporaryDirectory("docmerge-crash")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         var generator = SystemRandomNumberGenerator()
         var expectedResources: [String: Int] = [:]
         var valid = 0, malformed = 0

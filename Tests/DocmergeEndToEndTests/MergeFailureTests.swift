@@ -12,9 +12,7 @@ import Testing
     @Test(.timeLimit(.minutes(2)))
     func failedMergesAreFlaggedKeptAndRetried() throws {
         let dir = TemporaryDirectory("docmerge-fault")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         let config = try testConfig(in: dir, ["retry_attempts": 2, "park_seconds": 0.3])
         try drop(DocumentBuilder.clinical(id: "first", mrn: "MRN-1").bytes, name: "first.json", into: inbox)
         #expect(try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once", "--quiet"]).status == 0)
@@ -53,9 +51,7 @@ import Testing
     @Test(.timeLimit(.minutes(2)))
     func aFullDatabaseLosesNothing() throws {
         let dir = TemporaryDirectory("docmerge-full")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         try drop(DocumentBuilder.clinical(id: "seed", mrn: "MRN-1").bytes, name: "seed.json", into: inbox)
         #expect(try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once", "--quiet"]).status == 0)
         let pages = try RecordStore(path: db).db.scalarInt("PRAGMA page_count") ?? 0

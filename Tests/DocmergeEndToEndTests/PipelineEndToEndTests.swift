@@ -12,9 +12,7 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func concurrentDropsIntoARealRunner() async throws {
         let dir = TemporaryDirectory("docmerge-e2e")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         let runner = try RunnerProcess(watch: inbox, db: db, config: try testConfig(in: dir), extra: ["--quiet"])
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<8 {
@@ -65,9 +63,7 @@ import Testing
     @Test(.timeLimit(.minutes(2)))
     func everyRefusalCase() throws {
         let dir = TemporaryDirectory("docmerge-refuse")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         let good = DocumentBuilder.clinical(id: "taken", mrn: "MRN-A").json.text
         func variant(_ find: String, _ replace: String) -> [UInt8] { Array(good.replacingOccurrences(of: find, with: replace).utf8) }
         var deep = DocumentBuilder(id: "deep", mrn: "MRN-A")
@@ -122,9 +118,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func aSecondRunnerIsRefusedAndSIGTERMDrains() throws {
         let dir = TemporaryDirectory("docmerge-lock")
-        let inbox = dir.file("inbox")
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
-        let db = dir.file("db.sqlite")
+        let (inbox, db) = try dir.site()
         let config = try testConfig(in: dir)
         let runner = try RunnerProcess(watch: inbox, db: db, config: config)
         try drop(DocumentBuilder.clinical(id: "d0", mrn: "M").bytes, name: "d0.json", into: inbox)

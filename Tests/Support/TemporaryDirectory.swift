@@ -12,6 +12,12 @@ public final class TemporaryDirectory: Sendable {
 
     public func file(_ name: String) -> String { path + "/" + name }
 
+    /// A scratch installation inside: an empty inbox and a database path (not created).
+    public func site() throws -> (inbox: String, db: String) {
+        try FileManager.default.createDirectory(atPath: file("inbox"), withIntermediateDirectories: true)
+        return (file("inbox"), file("db.sqlite"))
+    }
+
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
