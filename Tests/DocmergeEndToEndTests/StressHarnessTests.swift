@@ -7,8 +7,8 @@ import Testing
 
 @Suite(.serialized) struct StressHarnessTests {
     /// A small stress run in the normal suite: hundreds of documents of every kind,
-    /// the runner killed with SIGKILL after 40 and after 150 files (and every 0.8 s),
-    /// review actions at the same time;
+    /// dropped at 300 per second, the runner killed with SIGKILL once 40 and once 150
+    /// files are done (while more wait), review actions at the same time;
     /// the checker must find every guarantee holding. Then the checker is checked:
     /// corrupting the finished run must be reported, violation by violation.
     @Test(.timeLimit(.minutes(4)))
@@ -18,7 +18,7 @@ import Testing
         options.spec.documents = 300
         options.spec.patients = 25
         options.spec.seed = 2026
-        options.killEvery = 0.8
+        options.rate = 300
         options.killAtProcessed = [40, 150]
         options.log = { _ in }
         let outcome = try StressRun(options: options).run()
