@@ -43,8 +43,8 @@ public struct DashboardPage: Sendable {
         let overdue = flagged.filter { $0.ageDays >= overdueDays }.count
         var rows = ""
         for item in flagged {
-            rows += "<tr class=\"\(ageClass(item.ageDays))\"><td>\(e(item.documentID))</td><td>\(e(item.documentName ?? ""))</td>"
-            rows += "<td>\(e(item.mrn))</td><td>\(e(item.flagReason ?? ""))</td><td>\(Int(item.ageDays))</td></tr>\n"
+            rows += "<tr class=\"\(ageClass(item.ageDays))\"><td class=\"id\">\(e(item.documentID))</td><td>\(e(item.documentName ?? ""))</td>"
+            rows += "<td class=\"id\">\(e(item.mrn))</td><td>\(e(item.flagReason ?? ""))</td><td>\(Int(item.ageDays))</td></tr>\n"
         }
         let reasons = metrics.flagReasons.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
         var reasonRows = ""
@@ -66,7 +66,8 @@ public struct DashboardPage: Sendable {
         .card.big{border-left:6px solid #c62828} .card.big .n{font-size:3rem;color:#c62828}
         table{border-collapse:collapse;background:#fff;box-shadow:0 1px 3px rgba(0,0,0,.12);margin-bottom:1.5rem;width:100%}
         th,td{padding:.45rem .7rem;border-bottom:1px solid #e4e7ec;text-align:left;vertical-align:top;font-size:.9rem}
-        th{background:#eef0f4}
+        th{background:#eef0f4} td.id{white-space:nowrap}
+        .legend span{display:inline-block;padding:.1rem .5rem;margin-right:.5rem;border-radius:4px;font-size:.8rem}
         tr.age-overdue td{background:#fde2e1;color:#8e1b1b} tr.age-aging td{background:#fff4d6} tr.age-fresh td{background:#fff}
         h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
         </style></head><body>
@@ -87,6 +88,7 @@ public struct DashboardPage: Sendable {
         <table><tr><th>reason</th><th>documents</th></tr>
         \(reasonRows)</table>
         <h2>Flagged documents (oldest first)</h2>
+        <div class="legend"><span class="age-fresh" style="background:#fff">under 3 days</span><span style="background:#fff4d6">3 days or more</span><span style="background:#fde2e1;color:#8e1b1b">overdue: \(Int(overdueDays)) days or more</span></div>
         <table id="flagged"><tr><th>document</th><th>name</th><th>MRN</th><th>reason</th><th>age (days)</th></tr>
         \(rows)</table>
         </body></html>

@@ -41,7 +41,7 @@ import Testing
     @Test func ageColouring() throws {
         let html = try page().0.html
         func rowClass(_ id: String) -> String? {
-            guard let range = html.range(of: "<td>\(id)</td>") else { return nil }
+            guard let range = html.range(of: "<td class=\"id\">\(id)</td>") else { return nil }
             let before = html[..<range.lowerBound]
             guard let tr = before.range(of: "<tr class=\"", options: .backwards) else { return nil }
             return String(before[tr.upperBound...].prefix { $0 != "\"" })

@@ -93,11 +93,16 @@ struct ReviewShowCommand: Command {
         if let by = detail.reviewedBy { Output.out("Reviewed by \(by) at \(detail.reviewedAt ?? "?")") }
         Output.out("Extraction: confidence \(detail.confidence), model \(detail.model)\(detail.fallbackUsed ? " (fallback model)" : "")")
         Output.out("Registry: \(detail.registry.name ?? "name unknown"), born \(detail.registry.birthDate ?? "unknown")")
+        if let patient = entries.first(where: { $0["resourceType"]?.stringValue == "Patient" })?["resource"] {
+            let evidence = PatientEvidence(patient: patient)
+            Output.out("In the document: \(evidence.name ?? "name not given"), born \(evidence.birthDate ?? "not given")")
+        }
         Output.out("Entries (\(entries.count)):")
         for (i, entry) in entries.enumerated() {
             let type = entry["resourceType"]?.stringValue ?? "?"
             var line = "  \(i + 1). \(type)"
             if let merged = entry["merged_as"]?.stringValue { line += " → \(merged)" }
+            if type == "Patient" { line += " (demographics evidence; the registry patient is the subject)" }
             if let c = entry["confidence"], case .number(let n) = c { line += "  confidence \(n)" }
             Output.out(line)
             if let snippet = entry["snippet"]?.stringValue { Output.out("       \"\(snippet)\"") }
