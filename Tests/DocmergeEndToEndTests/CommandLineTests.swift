@@ -58,6 +58,18 @@ import Testing
         #expect(try DocmergeBinary.run(["review", "list", "--json"], environment: ["DOCMERGE_DB": db]).status == 0)
     }
 
+    @Test func aFileThatIsNotADatabaseStopsTheRunnerWithOneSentence() throws {
+        let dir = TemporaryDirectory("docmerge-notadb")
+        let (inbox, db) = try dir.site()
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: db))
+        try drop(DocumentBuilder.clinical(id: "d", mrn: "M").bytes, name: "d.json", into: inbox)
+        let result = try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Cannot open the database") && result.stderr.contains("not a database"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(waiting(in: inbox) == ["d.json"], "nothing lost")
+    }
+
     @Test func reviewListAndShowJSONShapes() throws {
         let env = try populated()
         defer { withExtendedLifetime(env) {} }
