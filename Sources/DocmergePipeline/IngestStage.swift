@@ -81,7 +81,7 @@ public actor IngestStage {
         if !settled {
             // A file modified a moment ago may still be being written by a non-atomic writer.
             while Self.ageNanos(identity) < settleNanos {
-                try? await Task.sleep(nanoseconds: UInt64(settleNanos - Self.ageNanos(identity)))
+                try? await Task.sleep(nanoseconds: UInt64(max(1_000_000, settleNanos - Self.ageNanos(identity))))
                 guard let again = inbox.identity(of: name) else { return }
                 identity = again
             }

@@ -64,7 +64,7 @@ public struct FaultDrills {
         var spec = WorkloadSpec()
         spec.documents = documents
         spec.patients = 20
-        spec.seed = UInt64(abs(name.hashValue % 10_000))
+        spec.seed = name.utf8.reduce(UInt64(7)) { $0 &* 31 &+ UInt64($1) } % 10_000   // stable across runs
         spec.maxEntries = 10
         let workload = WorkloadGenerator(spec: spec).generate()
         try workload.writeMetadata(to: dir)
@@ -222,8 +222,9 @@ public struct FaultDrills {
         let runner = try start(s)
         var results: [String] = []
         var ok = true
+        let valid = s.workload.files.filter { !s.workload.expected.refused.contains($0.name) }
         for (i, pause) in [50_000, 150_000].enumerated() {
-            let file = s.workload.files[i]
+            let file = valid[i]
             let path = s.inbox + "/" + file.name
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             let half = file.bytes.count / 2
@@ -234,7 +235,12 @@ public struct FaultDrills {
             let done = waitUntil(10) { FileManager.default.fileExists(atPath: s.inbox + "/processed/" + file.name) || FileManager.default.fileExists(atPath: s.inbox + "/rejected/" + file.name) }
             let merged = FileManager.default.fileExists(atPath: s.inbox + "/processed/" + file.name)
             ok = ok && done && merged
-            results.append("a pause of \(pause / 1000) ms mid-write: \(merged ? "waited and merged" : "refused")")
+            var outcome = merged ? "waited and merged" : (done ? "refused" : "not taken within 10 s")
+            if !merged {
+                let left = (try? FileManager.default.contentsOfDirectory(atPath: s.inbox)) ?? []
+                outcome += " (inbox: \(left.sorted()); log: \(log(of: s).suffix(400)))"
+            }
+            results.append("a pause of \(pause / 1000) ms mid-write: \(outcome)")
         }
         _ = stop(runner)
         return (ok, results.joined(separator: "; ") + " (writers should still write NAME.part and rename it)")

@@ -20,7 +20,7 @@ public struct StressRun {
         public var killAtProcessed: [Int] = []
         public var reviews = true
         public var rssLimitMiB: Int?
-        public var log: @Sendable (String) -> Void = { print($0) }
+        public var log: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
         public init(workDir: String) { self.workDir = workDir }
     }
 
