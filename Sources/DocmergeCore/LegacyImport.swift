@@ -34,7 +34,10 @@ public struct LegacyRecord: Sendable {
     }
 
     public static func parse(_ bytes: [UInt8]) throws -> [LegacyRecord] {
-        let objects = try JSONInput.objects(bytes, what: "legacy record")
+        let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) })
+        let objects = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+            ? try JSONInput.objects(bytes, what: "legacy record")
+            : try CSVRecords.objects(String(decoding: bytes, as: UTF8.self))
         return try objects.enumerated().map { index, object in
             guard let id = string(object, ["document_id", "id", "parsed_data_id"]) else {
                 throw DocmergeError(.failure, "Legacy record \(index + 1) has no document_id.")
@@ -47,6 +50,29 @@ public struct LegacyRecord: Sendable {
             }
             return LegacyRecord(documentID: id, mrn: mrn, legacyStatus: status,
                                 reviewer: string(object, ["reviewed_by", "reviewer", "approved_by"]), raw: object)
+        }
+    }
+}
+
+/// CSV with a header line into JSON objects of strings (empty cells left out). Quoted
+/// cells may hold commas and doubled quotes.
+public enum CSVRecords {
+    public static func objects(_ text: String) throws -> [JSON] {
+        var rows: [[String]] = []
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
+            var cells: [String] = [], cell = "", quoted = false
+            var chars = Array(line.trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")))[...]
+            while let ch = chars.popFirst() {
+                if quoted {
+                    if ch == "\"" { if chars.first == "\"" { cell.append("\""); chars.removeFirst() } else { quoted = false } } else { cell.append(ch) }
+                } else if ch == "\"" { quoted = true } else if ch == "," { cells.append(cell); cell = "" } else { cell.append(ch) }
+            }
+            cells.append(cell)
+            rows.append(cells.map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        guard let header = rows.first?.map({ $0.lowercased() }) else { return [] }
+        return rows.dropFirst().map { row in
+            .object(zip(header, row).filter { !$0.1.isEmpty }.map { JSONMember($0.0, .string($0.1)) })
         }
     }
 }

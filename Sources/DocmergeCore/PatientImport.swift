@@ -39,32 +39,19 @@ public enum PatientImport {
     }
 
     static func csv(_ text: String) throws -> [PatientRecord] {
-        var records: [PatientRecord] = []
-        var header: [String]?
-        for (number, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-            guard let columns = header else {
-                header = fields.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}")) }
-                guard header?.contains("mrn") == true else {
-                    throw DocmergeError(.failure, "The CSV header must name the columns mrn,given,family,birth_date.")
-                }
-                continue
-            }
-            func field(_ name: String) -> String? {
-                guard let i = columns.firstIndex(of: name), i < fields.count, !fields[i].isEmpty else { return nil }
-                return fields[i]
-            }
-            guard let mrn = field("mrn") else { throw DocmergeError(.failure, "CSV line \(number + 1) has no mrn.") }
-            let name = [field("given"), field("family")].compactMap { $0 }.joined(separator: " ")
-            let birth = field("birth_date")
-            if let birth, !Timestamp.isFHIRDate(birth) {
-                throw DocmergeError(.failure, "CSV line \(number + 1) has birth_date '\(birth)', expected YYYY-MM-DD.")
-            }
-            records.append(PatientRecord(mrn: mrn, name: name.isEmpty ? nil : name, birthDate: birth))
+        let rows = try CSVRecords.objects(text)
+        guard let header = text.split(whereSeparator: \.isNewline).first?.lowercased(), header.contains("mrn") else {
+            throw DocmergeError(.failure, "The CSV header must name the columns mrn,given,family,birth_date.")
         }
-        return records
+        return try rows.enumerated().map { index, row in
+            let line = index + 2
+            guard let mrn = row["mrn"]?.stringValue else { throw DocmergeError(.failure, "CSV line \(line) has no mrn.") }
+            let name = [row["given"]?.stringValue, row["family"]?.stringValue].compactMap { $0 }.joined(separator: " ")
+            let birth = row["birth_date"]?.stringValue
+            if let birth, !Timestamp.isFHIRDate(birth) {
+                throw DocmergeError(.failure, "CSV line \(line) has birth_date '\(birth)', expected YYYY-MM-DD.")
+            }
+            return PatientRecord(mrn: mrn, name: name.isEmpty ? nil : name, birthDate: birth)
+        }
     }
 }

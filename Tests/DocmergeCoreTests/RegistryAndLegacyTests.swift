@@ -40,6 +40,14 @@ import Testing
         #expect(try t.store.verifyAudit().problem == nil)
     }
 
+    @Test func legacyRecordsFromCSV() throws {
+        let t = try TestStore()
+        let csv = "document_id,mrn,status,reviewed_by,document_name\nC1,MRN-1,approved,,\"scan, page 1.pdf\"\nC2,MRN-1,approved,dr.who,x.pdf\nC3,MRN-2,pending,,\n"
+        let summary = try t.store.importLegacy(try LegacyRecord.parse(Array(csv.utf8)))
+        #expect(summary.mappings == ["approved→auto_approved": 1, "approved→reviewed": 1, "pending": 1])
+        #expect(try t.store.db.scalarText("SELECT document_name FROM documents WHERE document_id = 'C1'") == "scan, page 1.pdf")
+    }
+
     @Test func unknownLegacyStatusesRefuseTheWholeImportWithACount() throws {
         let t = try TestStore()
         let records = """
