@@ -96,6 +96,7 @@ public struct Runner: Sendable {
             group.addTask {
                 var lastMetrics = Date()
                 var lastProgress = Date()
+                var lastFiles = 0
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(min(settings.rescanSeconds, 1.0) * 1e9))
                     if Task.isCancelled { break }
@@ -108,7 +109,11 @@ public struct Runner: Sendable {
                         lastProgress = Date()
                         let s = await writer.summary
                         let inFlight = await ingest.inFlightCount
-                        logger.info("progress: \(s.files) files done (\(s.merged) merged, \(s.rejected) rejected, \(s.failed) failed), \(inFlight) in flight")
+                        // Only while there is work: an idle runner stays quiet.
+                        if s.files != lastFiles || inFlight > 0 {
+                            lastFiles = s.files
+                            logger.info("progress: \(s.files) files done (\(s.merged) merged, \(s.rejected) rejected, \(s.failed) failed), \(inFlight) in flight")
+                        }
                     }
                 }
                 return nil
