@@ -80,8 +80,9 @@ extension RecordStore {
             try db.run("INSERT INTO extractions(document_id, content_hash, extracted_at, arrival) VALUES (?, ?, ?, (SELECT coalesce(max(id), 0) + 1 FROM extractions))",
                        x.documentID, document.contentHash, x.extractedAtText)
         }
-        if let existing, existing.contentHash != document.contentHash {
-            if let new = x.extractedAt, let current = existing.extractedAt.flatMap(Timestamp.parse), new < current {
+        if let existing {
+            if existing.contentHash != document.contentHash, let new = x.extractedAt,
+               let current = existing.extractedAt.flatMap(Timestamp.parse), new < current {
                 try appendAudit(actor: actor, action: "stale_extraction_ignored", mrn: x.mrn, documentID: x.documentID,
                                 detail: .object([JSONMember("extracted_at", .string(x.extractedAtText ?? "")),
                                                  JSONMember("applied_extracted_at", .string(existing.extractedAt ?? "")),

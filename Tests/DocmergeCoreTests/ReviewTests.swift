@@ -141,3 +141,17 @@ final class MutableClock: Sendable {
         set { value.withLock { $0 = newValue } }
     }
 }
+
+@Suite struct PeopleWinAfterFailureTests {
+    /// A steward corrects a document whose merge had failed; the parked file's automatic
+    /// retry must not overwrite that correction.
+    @Test func aRetryAfterACorrectionIsAConflict() throws {
+        let t = try TestStore()
+        let doc = try DocumentBuilder.clinical(id: "doc-f", mrn: "MRN-1").prepared()
+        try t.store.recordFailure(doc, error: "the database is locked by another process")
+        let entry = try EntriesDecoder.decode(.array([DocumentBuilder.condition(id: "c0", code: "1", display: "by hand")]), at: "$")
+        _ = try t.store.correct(documentID: "doc-f", entries: entry, reviewer: "ann")
+        #expect(try t.store.merge(doc) == .conflict(documentID: "doc-f", status: .reviewed))
+        #expect(try t.count("SELECT count(*) FROM resources WHERE document_id = 'doc-f'") == 1)
+    }
+}
