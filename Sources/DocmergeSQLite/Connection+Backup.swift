@@ -4,7 +4,10 @@ extension Connection {
     /// Copies this database to `destination` with SQLite's online backup API: a
     /// consistent snapshot even while another process writes.
     public func backup(to destination: String, pagesPerStep: Int32 = 1024) throws {
-        let target = try Connection(path: destination, options: .init(synchronous: .full))
+        // Not WAL: a backup into a WAL database cannot take the source's page size.
+        var options = Options(synchronous: .full)
+        options.wal = false
+        let target = try Connection(path: destination, options: options)
         guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
             throw target.error(sqlite3_errcode(target.handle), sql: nil, operation: "backup init")
         }

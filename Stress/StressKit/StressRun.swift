@@ -66,11 +66,31 @@ public struct StressRun {
         var kills = 0
         var lastKill = Date()
         var killThresholds = o.killAtProcessed.sorted()
-        // Review actions on documents already merged that no later file touches.
+        // Review actions, on their own thread (a steward's commands racing the runner),
+        // on documents already merged that no later file touches.
         let onlyOnce = Self.documentsWithOneFile(workload)
-        var reviewQueue = o.reviews ? Array(onlyOnce.prefix(max(2, workload.expected.documents.count / 50))) : []
-        var reviewIndex = 0
-        while dropped.load(ordering: .acquiring) < workload.files.count || ProcessTools.waiting(in: inbox) > 0 {
+        let reviewQueue = o.reviews ? Array(onlyOnce.prefix(max(2, workload.expected.documents.count / 50))) : []
+        let reviewed = Mutex<(rolledBack: Set<String>, markedCorrect: Set<String>)>(([], []))
+        let reviewsDone = Atomic<Bool>(reviewQueue.isEmpty)
+        let binary = o.binary, log = o.log
+        let reviewer = Thread {
+            defer { reviewsDone.store(true, ordering: .releasing) }
+            for (index, (id, name)) in reviewQueue.enumerated() {
+                while !FileManager.default.fileExists(atPath: inbox + "/processed/" + name) { usleep(10_000) }
+                let rollback = index % 2 == 0
+                let args = rollback ? ["review", "rollback", id, "--reviewer", "stress", "--reason", "stress run", "--db", db]
+                                    : ["review", "mark-correct", id, "--reviewer", "stress", "--db", db]
+                guard let result = try? ProcessTools.run(binary, args) else { continue }
+                if result.status == 0 {
+                    reviewed.withLock { if rollback { $0.rolledBack.insert(id) } else { $0.markedCorrect.insert(id) } }
+                } else {
+                    log("review of \(id) refused: \(result.stderr)")
+                }
+            }
+        }
+        reviewer.start()
+        while dropped.load(ordering: .acquiring) < workload.files.count || ProcessTools.waiting(in: inbox) > 0
+                || !reviewsDone.load(ordering: .acquiring) {
             if let p = ProcessTools.peakRSS(pid: runner.processIdentifier) { peak = max(peak, p) }
             let dueByCount = killThresholds.first.map { Self.done(in: inbox) >= $0 && ProcessTools.waiting(in: inbox) > 0 } ?? false
             if dueByCount { killThresholds.removeFirst() }
@@ -82,23 +102,11 @@ public struct StressRun {
                 runner = try ProcessTools.start(o.binary, runnerArgs, log: o.workDir + "/runner.log")
                 lastKill = Date()
             }
-            if reviewIndex < reviewQueue.count {
-                let (id, name) = reviewQueue[reviewIndex]
-                if FileManager.default.fileExists(atPath: inbox + "/processed/" + name) {
-                    let rollback = reviewIndex % 2 == 0
-                    let args = rollback ? ["review", "rollback", id, "--reviewer", "stress", "--reason", "stress run", "--db", db]
-                                        : ["review", "mark-correct", id, "--reviewer", "stress", "--db", db]
-                    let result = try ProcessTools.run(o.binary, args)
-                    if result.status == 0 {
-                        if rollback { actions.rolledBack.insert(id) } else { actions.markedCorrect.insert(id) }
-                    } else {
-                        o.log("review of \(id) refused: \(result.stderr)")
-                    }
-                    reviewIndex += 1
-                    continue
-                }
-            }
-            usleep(20_000)
+            usleep(10_000)
+        }
+        reviewed.withLock {
+            actions.rolledBack = $0.rolledBack
+            actions.markedCorrect = $0.markedCorrect
         }
         // People win: re-ingest some decided documents with new content.
         if o.reviews {
@@ -110,7 +118,6 @@ public struct StressRun {
             }
             while ProcessTools.waiting(in: inbox) > 0 { usleep(20_000) }
         }
-        reviewQueue.removeAll()
         if let p = ProcessTools.peakRSS(pid: runner.processIdentifier) { peak = max(peak, p) }
         kill(runner.processIdentifier, SIGTERM)
         runner.waitUntilExit()

@@ -36,3 +36,20 @@ import Testing
         #expect(try Schema.migrator.migrate(store.db).isEmpty)
     }
 }
+
+@Suite struct ConnectionTests {
+    @Test func newDatabasesUseSixteenKiBPagesAndWAL() throws {
+        let t = try TestStore()
+        #expect(try t.store.db.scalarInt("PRAGMA page_size") == 16_384)
+        #expect(try t.store.db.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try t.store.db.scalarInt("PRAGMA synchronous") == 2, "FULL")
+    }
+
+    @Test func anExistingDatabaseKeepsItsPageSize() throws {
+        let dir = TemporaryDirectory("docmerge-pages")
+        let path = dir.file("old.sqlite")
+        _ = try sqlite3Tool(path, "PRAGMA page_size = 4096; CREATE TABLE x(y);")
+        let store = try RecordStore(path: path)
+        #expect(try store.db.scalarInt("PRAGMA page_size") == 4096)
+    }
+}
