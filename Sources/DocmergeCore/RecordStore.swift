@@ -15,12 +15,10 @@ public final class RecordStore {
                 busyTimeoutMs: Int = 5_000, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
         self.now = now
-        // 16 KiB pages: a stored extraction (~10 KB) fits one page instead of an overflow
-        // chain, and a commit writes fewer WAL frames (~15% faster end to end, measured).
-        var options = Connection.Options(readOnly: readOnly, busyTimeoutMilliseconds: Int32(clamping: busyTimeoutMs),
-                                         synchronous: synchronous)
-        options.pageSize = 16_384
-        self.db = try Connection(path: path, options: options)
+        // Page size stays SQLite's 4 KiB: 16 KiB pages measured ~20% more bulk throughput but
+        // tripled landed→committed p99 at a steady 500 documents/s (Stress/results/).
+        self.db = try Connection(path: path, options: .init(readOnly: readOnly, busyTimeoutMilliseconds: Int32(clamping: busyTimeoutMs),
+                                                            synchronous: synchronous))
         if !readOnly { try Schema.migrator.migrate(db) }
     }
 

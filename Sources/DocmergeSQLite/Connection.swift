@@ -16,10 +16,8 @@ public final class Connection {
         public var readOnly = false
         public var busyTimeoutMilliseconds: Int32 = 5_000
         public var synchronous: Synchronous = .full
-        /// Page size for a database this connection creates (ignored for an existing one).
-        public var pageSize: Int?
         /// Write-ahead logging (readers never block the writer). Off only for a backup
-        /// target, which takes the source's page size.
+        /// target, which must be able to take the source's page size.
         public var wal = true
         public init(readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5_000, synchronous: Synchronous = .full) {
             self.readOnly = readOnly
@@ -46,10 +44,6 @@ public final class Connection {
         // Probe: a file that is not a database fails here, not in the middle of work.
         try execute("SELECT count(*) FROM sqlite_master")
         try execute("PRAGMA foreign_keys = ON")
-        if !options.readOnly, let size = options.pageSize, try scalarInt("PRAGMA page_count") == 0 {
-            // Only before the first page exists (and before WAL fixes the header).
-            try execute("PRAGMA page_size = \(size)")
-        }
         if !options.readOnly && options.wal {
             let mode = try scalarText("PRAGMA journal_mode = WAL")
             guard mode?.lowercased() == "wal" else {

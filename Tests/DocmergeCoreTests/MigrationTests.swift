@@ -38,18 +38,22 @@ import Testing
 }
 
 @Suite struct ConnectionTests {
-    @Test func newDatabasesUseSixteenKiBPagesAndWAL() throws {
+    @Test func newDatabasesUseWALWithFullSync() throws {
         let t = try TestStore()
-        #expect(try t.store.db.scalarInt("PRAGMA page_size") == 16_384)
         #expect(try t.store.db.scalarText("PRAGMA journal_mode") == "wal")
         #expect(try t.store.db.scalarInt("PRAGMA synchronous") == 2, "FULL")
     }
 
-    @Test func anExistingDatabaseKeepsItsPageSize() throws {
+    /// A database with another page size (made elsewhere) still backs up and verifies.
+    @Test func aBackupTakesTheSourcesPageSize() throws {
         let dir = TemporaryDirectory("docmerge-pages")
-        let path = dir.file("old.sqlite")
-        _ = try sqlite3Tool(path, "PRAGMA page_size = 4096; CREATE TABLE x(y);")
+        let path = dir.file("big-pages.sqlite")
+        _ = try sqlite3Tool(path, "PRAGMA page_size = 16384; VACUUM;")
         let store = try RecordStore(path: path)
-        #expect(try store.db.scalarInt("PRAGMA page_size") == 4096)
+        _ = try store.merge(try DocumentBuilder.clinical(id: "d", mrn: "M").prepared())
+        try store.db.backup(to: dir.file("copy.sqlite"))
+        let copy = try RecordStore(path: dir.file("copy.sqlite"))
+        #expect(try copy.db.scalarInt("PRAGMA page_size") == 16_384)
+        #expect(try copy.verifyAudit().problem == nil)
     }
 }
