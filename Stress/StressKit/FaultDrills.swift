@@ -57,7 +57,7 @@ public struct FaultDrills {
         let workload: Workload
     }
 
-    func stage(_ name: String, documents: Int = 120, pipeline: String = "") throws -> Stage {
+    func stage(_ name: String, documents: Int = 120, pipeline: String = "", settleMs: Int = 200) throws -> Stage {
         let dir = workDir + "/" + name
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
@@ -69,7 +69,7 @@ public struct FaultDrills {
         let workload = WorkloadGenerator(spec: spec).generate()
         try workload.writeMetadata(to: dir)
         try ProcessTools.run(binary, ["patients", "import", dir + "/registry.csv", "--db", dir + "/docmerge.sqlite"])
-        let settings = #"{"pipeline":{"settle_ms":200,"rescan_seconds":0.3,"park_seconds":0.5,"retry_base_ms":10,"retry_attempts":2"# + pipeline + "}}"
+        let settings = #"{"pipeline":{"settle_ms":"# + String(settleMs) + #","rescan_seconds":0.3,"park_seconds":0.5,"retry_base_ms":10,"retry_attempts":2"# + pipeline + "}}"
         try Data(settings.utf8).write(to: URL(fileURLWithPath: dir + "/config.json"))
         return Stage(dir: dir, workload: workload)
     }
@@ -218,7 +218,9 @@ public struct FaultDrills {
     }
 
     func stillBeingWritten() throws -> (Bool, String) {
-        let s = try stage("still-writing", documents: 10)
+        // A settle time well above the writer's pauses, so a loaded machine cannot turn a
+        // 150 ms pause into a 200 ms one.
+        let s = try stage("still-writing", documents: 10, settleMs: 1000)
         let runner = try start(s)
         var results: [String] = []
         var ok = true
