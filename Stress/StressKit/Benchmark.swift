@@ -9,6 +9,10 @@ import Synchronization
 /// `docmerge-stress bench`: end-to-end throughput, latency at a fixed offered load, merge
 /// cost against the size of the patient's record, and peak memory. Writes bench.md and
 /// bench.json with the machine noted. Run on a release build.
+///
+/// For profiling: BENCH_PHASES_ONLY=1 stops after the single-thread phase timings (parse,
+/// decode, plan, hash, merge); BENCH_MICRO=1 adds per-primitive throughputs (hashes,
+/// serializer, parser) on one document.
 public struct Benchmark {
     public let outDir: String
     public let quick: Bool
