@@ -20,16 +20,19 @@ public actor IngestStage {
     private var inFlight = Set<String>()
     private var parked: [String: (identity: FileIdentity, until: UInt64)] = [:]
     private var nextSeq = 0
+    private var lastScanEnded: UInt64 = 0
+    private let rescanNanos: UInt64
     public private(set) var offered = 0
 
     public init(inbox: Inbox, output: WorkQueue<FileTicket>, permits: AsyncSemaphore, stop: StopFlag,
-                settleMs: Int, parkSeconds: Double = 30) {
+                settleMs: Int, parkSeconds: Double = 30, rescanSeconds: Double = 2) {
         self.inbox = inbox
         self.output = output
         self.permits = permits
         self.stop = stop
         self.settleNanos = Int64(settleMs) * 1_000_000
         self.parkNanos = UInt64(parkSeconds * 1e9)
+        self.rescanNanos = UInt64(max(0, rescanSeconds) * 1e9)
     }
 
     /// `once`: take what is present, then finish. Otherwise follow `signals` until stop.
@@ -40,7 +43,9 @@ public actor IngestStage {
                 if stop.isSet { break }
                 switch signal {
                 case .name(let name): await offer(name, settled: true)
-                case .rescan: await scan()
+                case .rescan:
+                    // Rescans that piled up while a long scan ran (a backlog) collapse into one.
+                    if DispatchTime.now().uptimeNanoseconds - lastScanEnded >= rescanNanos { await scan() }
                 case .stop: break
                 }
                 if stop.isSet { break }
@@ -65,6 +70,7 @@ public actor IngestStage {
     /// be being written by a non-atomic writer: the scan waits for it to settle rather
     /// than skip it, so a younger file never overtakes an older one (arrival order).
     private func scan() async {
+        defer { lastScanEnded = DispatchTime.now().uptimeNanoseconds }
         for candidate in inbox.list() {
             if stop.isSet { return }
             await offer(candidate.name, settled: false)

@@ -67,7 +67,7 @@ public struct Runner: Sendable {
         let finisher = FileFinisher(inbox: inbox, logger: logger)
         let permits = AsyncSemaphore(permits: max(1, settings.maxInFlight))
         let ingest = IngestStage(inbox: inbox, output: tickets, permits: permits, stop: stop, settleMs: settings.settleMs,
-                                 parkSeconds: settings.parkSeconds)
+                                 parkSeconds: settings.parkSeconds, rescanSeconds: settings.rescanSeconds)
         let decode = DecodeStage(inbox: inbox,
                                  decoder: ExtractionDecoder(maxBytes: settings.maxFileBytes, maxDepth: settings.maxDepth),
                                  thresholds: options.config.thresholds)
@@ -97,10 +97,14 @@ public struct Runner: Sendable {
                 var lastMetrics = Date()
                 var lastProgress = Date()
                 var lastFiles = 0
+                var lastRescan = Date()
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(min(settings.rescanSeconds, 1.0) * 1e9))
                     if Task.isCancelled { break }
-                    ingestControl.yield(.rescan)
+                    if Date().timeIntervalSince(lastRescan) >= settings.rescanSeconds {
+                        lastRescan = Date()
+                        ingestControl.yield(.rescan)
+                    }
                     if Date().timeIntervalSince(lastMetrics) >= settings.metricsIntervalSeconds {
                         lastMetrics = Date()
                         if let problem = await metrics.dump() { logger.error(problem) }

@@ -190,10 +190,19 @@ public struct Benchmark {
                                                  log: dir + "/runner.log")
             var peak = 0
             let start = Date()
+            var marks = [0.25, 0.5, 0.75]
+            var progression: [String] = []
             while process.isRunning {
                 if let p = ProcessTools.peakRSS(pid: process.processIdentifier) { peak = max(peak, p) }
+                if let mark = marks.first, Double(StressRun.done(in: dir + "/inbox")) >= mark * Double(count) {
+                    marks.removeFirst()
+                    let now = ProcessTools.residentRSS(pid: process.processIdentifier) ?? 0
+                    out["rss_mib_\(label)_at_\(Int(mark * 100))pct"] = Double(now) / 1_048_576
+                    progression.append("\(Int(mark * 100))%: \(now / 1_048_576) MiB")
+                }
                 usleep(20_000)
             }
+            if !progression.isEmpty { log("  resident memory as the run progressed: " + progression.joined(separator: ", ")) }
             let seconds = Date().timeIntervalSince(start)
             out["peak_rss_mib_\(label)"] = Double(peak) / 1_048_576
             out["documents_\(label)"] = Double(count)

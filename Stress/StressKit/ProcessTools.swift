@@ -57,6 +57,16 @@ public enum ProcessTools {
         return nil
     }
 
+    /// Resident set size now (VmRSS) of a live process, in bytes.
+    public static func residentRSS(pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kb = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
+            return kb.map { $0 * 1024 }
+        }
+        return nil
+    }
+
     /// Writes like the extractor: `NAME.part`, then an atomic rename.
     public static func drop(_ file: GeneratedFile, into dir: String) throws {
         let part = dir + "/" + file.name + ".part"
