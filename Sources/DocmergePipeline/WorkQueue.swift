@@ -1,8 +1,9 @@
 /// A FIFO between stages. Consumers wait for items; `finish()` ends it once drained.
 /// Unbounded by itself: the runner bounds what enters (see `AsyncSemaphore`).
 public actor WorkQueue<Item: Sendable> {
+    /// Only what is waiting: taken items are removed at once, so nothing a consumer has
+    /// taken stays referenced (the queue holds at most what the runner lets be in flight).
     private var items: [Item] = []
-    private var head = 0
     private var finished = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -22,18 +23,13 @@ public actor WorkQueue<Item: Sendable> {
 
     /// Up to `max` items, waiting for at least one; nil once finished and drained.
     public func next(max: Int) async -> [Item]? {
-        while head == items.count {
+        while items.isEmpty {
             if finished { return nil }
             await withCheckedContinuation { waiters.append($0) }
         }
-        let end = min(items.count, head + max)
-        let batch = Array(items[head..<end])
-        head = end
-        if head > 1024 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        if head < items.count, !waiters.isEmpty { waiters.removeFirst().resume() }
+        let batch = Array(items.prefix(max))
+        items.removeFirst(batch.count)
+        if !items.isEmpty, !waiters.isEmpty { waiters.removeFirst().resume() }
         return batch
     }
 }
