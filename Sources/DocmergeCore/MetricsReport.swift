@@ -48,7 +48,9 @@ public struct MetricsReport: Sendable {
 }
 
 extension RecordStore {
-    public func metrics(overdueDays: Double = 7) throws -> MetricsReport {
+    /// `latencies: false` skips the percentile scan over every document (the runner's
+    /// periodic dump uses its live histograms instead).
+    public func metrics(overdueDays: Double = 7, latencies: Bool = true) throws -> MetricsReport {
         try db.readTransaction {
             var m = MetricsReport()
             m.statusCounts = try statusCounts()
@@ -61,10 +63,10 @@ extension RecordStore {
             m.rollbacks = try db.scalarInt("SELECT count(*) FROM documents WHERE review_action = 'rollback'") ?? 0
             m.flaggedReviewed = try db.scalarInt("SELECT count(*) FROM documents WHERE classified_as = 'flagged' AND review_action IS NOT NULL") ?? 0
             m.flaggedMarkedCorrect = try db.scalarInt("SELECT count(*) FROM documents WHERE classified_as = 'flagged' AND review_action = 'mark_correct'") ?? 0
-            try db.forEach("SELECT merge_ms, availability_ms FROM documents WHERE merge_ms IS NOT NULL") {
+            if latencies { try db.forEach("SELECT merge_ms, availability_ms FROM documents WHERE merge_ms IS NOT NULL") {
                 m.mergeLatency.record($0.double(0))
                 if !$0.isNull(1) { m.timeToAvailability.record($0.double(1)) }
-            }
+            } }
             try db.forEach("SELECT flag_codes, count(*) FROM documents WHERE flag_codes <> '' GROUP BY flag_codes") { row in
                 for code in row.text(0).split(separator: ",") {
                     if let flag = FlagCode(rawValue: String(code)) { m.flagReasons[flag, default: 0] += row.int(1) }

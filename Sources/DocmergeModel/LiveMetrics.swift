@@ -9,5 +9,6 @@ public struct LiveMetrics: Sendable, Equatable {
     public var failed = 0
     public var mergeLatency = LatencyHistogram()
     public var landedToCommitted = LatencyHistogram()
+    public var availability = LatencyHistogram()
     public init() {}
 }

@@ -6,7 +6,7 @@ import Foundation
 
 /// What stages report, fire-and-forget.
 public enum MetricEvent: Sendable {
-    case merged(status: ReviewStatus, mergeMs: Double, landedToCommittedMs: Double)
+    case merged(status: ReviewStatus, mergeMs: Double, landedToCommittedMs: Double, availabilityMs: Double)
     case unchanged
     case stale
     case conflict
@@ -45,11 +45,12 @@ public actor MetricsCollector {
 
     private func apply(_ event: MetricEvent) {
         switch event {
-        case .merged(let status, let mergeMs, let landed):
+        case .merged(let status, let mergeMs, let landed, let availability):
             live.merged += 1
             if status == .flagged { live.flagged += 1 }
             live.mergeLatency.record(mergeMs)
             live.landedToCommitted.record(landed)
+            live.availability.record(availability)
         case .unchanged: live.unchanged += 1
         case .stale: live.stale += 1
         case .conflict: live.conflicts += 1
@@ -62,7 +63,11 @@ public actor MetricsCollector {
     public func dump() -> String? {
         do {
             let store = try RecordStore(path: dbPath, readOnly: true)
-            var report = try store.metrics(overdueDays: overdueDays)
+            // Counts from the database; latencies from this runner's histograms (a scan of
+            // every document's timings every few seconds would grow with the database).
+            var report = try store.metrics(overdueDays: overdueDays, latencies: false)
+            report.mergeLatency = live.mergeLatency
+            report.timeToAvailability = live.availability
             report.live = live
             let base = (dbPath as NSString).deletingLastPathComponent
             let dir = base.isEmpty ? "." : base

@@ -31,6 +31,8 @@ public actor StoreWriter {
     static func open(_ path: String, _ settings: Config.Pipeline) throws -> RecordStore {
         let store = try RecordStore(path: path, busyTimeoutMs: settings.busyTimeoutMs)
         if settings.maxDbPages > 0 { try store.db.setMaxPageCount(settings.maxDbPages) }
+        // A burst can grow the log past the checkpoint size; give the disk back afterwards.
+        try store.db.execute("PRAGMA journal_size_limit = 67108864")
         return store
     }
 
@@ -122,7 +124,7 @@ public actor StoreWriter {
             summary.mergeLatency.record(r.mergeMs)
             summary.landedToCommitted.record(landedMs)
             summary.availability.record(r.availabilityMs)
-            metrics.record(.merged(status: r.status, mergeMs: r.mergeMs, landedToCommittedMs: landedMs))
+            metrics.record(.merged(status: r.status, mergeMs: r.mergeMs, landedToCommittedMs: landedMs, availabilityMs: r.availabilityMs))
             let reasons = r.findings.isEmpty ? "" : " (\(r.findings.map(\.code.label).joined(separator: ", ")))"
             logger.info("\(x.documentID) \(x.mrn) \(r.status.rawValue)\(reasons) +\(r.inserted) ~\(r.updated) -\(r.deleted) merge \(String(format: "%.2f", r.mergeMs)) ms")
         case .unchanged(_, let status):

@@ -99,7 +99,7 @@ public struct Benchmark {
         let (dir, workload) = try prepare("latency", cleanSpec(documents: documents, patients: 1000, seed: 8))
         let db = dir + "/docmerge.sqlite"
         let config = dir + "/config.json"
-        try Data(#"{"pipeline":{"metrics_interval_seconds":1}}"#.utf8).write(to: URL(fileURLWithPath: config))
+        try Data(#"{"pipeline":{}}"#.utf8).write(to: URL(fileURLWithPath: config))
         let runner = try ProcessTools.start(binary, ["run", "--watch", dir + "/inbox", "--db", db, "--config", config, "--quiet"],
                                             log: dir + "/runner.log")
         usleep(300_000)
