@@ -48,21 +48,16 @@ public enum ProcessTools {
     }
 
     /// Peak resident set size so far (VmHWM) of a live process, in bytes.
-    public static func peakRSS(pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kb = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
-            return kb.map { $0 * 1024 }
-        }
-        return nil
-    }
+    public static func peakRSS(pid: Int32) -> Int? { statusKiB(pid: pid, field: "VmHWM:").map { $0 * 1024 } }
 
     /// Resident set size now (VmRSS) of a live process, in bytes.
-    public static func residentRSS(pid: Int32) -> Int? {
+    public static func residentRSS(pid: Int32) -> Int? { statusKiB(pid: pid, field: "VmRSS:").map { $0 * 1024 } }
+
+    /// A "kB" field of /proc/PID/status.
+    static func statusKiB(pid: Int32, field: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kb = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
-            return kb.map { $0 * 1024 }
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
+            return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
         }
         return nil
     }

@@ -20,6 +20,7 @@ import Testing
         options.spec.seed = 2026
         options.rate = 300
         options.killAtProcessed = [40, 150]
+        options.rssLimitMiB = 256   // guarantee 10: the runner's peak memory stays bounded
         options.log = { _ in }
         let outcome = try StressRun(options: options).run()
         #expect(outcome.report.passed, "\(outcome.report.text)")
