@@ -38,12 +38,3 @@ public struct MergeResult: Sendable, Equatable {
 
     public var changed: Int { inserted + updated + deleted }
 }
-
-/// The five review states.
-public enum ReviewStatus: String, Sendable, CaseIterable, Codable {
-    case pending
-    case autoApproved = "auto_approved"
-    case flagged
-    case reviewed
-    case rejected
-}

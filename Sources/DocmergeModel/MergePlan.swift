@@ -49,23 +49,31 @@ public enum ResourceIdentity {
     }
 
     public static func source(documentID: String) -> String { "document_\(documentID)" }
+
+    /// Each entry's key within its document, in order: `id:<id>` when the extractor gave
+    /// one, else `#<ordinal among the document's entries of that type>`.
+    public static func keys(_ entries: [(type: String, id: String?)]) -> [String] {
+        var ordinals: [String: Int] = [:]
+        return entries.map { entry in
+            let ordinal = ordinals[entry.type, default: 0]
+            ordinals[entry.type] = ordinal + 1
+            return entry.id.map { "id:\($0)" } ?? "#\(ordinal)"
+        }
+    }
 }
 
 public enum MergePlanner {
     public static func plan(_ extraction: Extraction) -> MergePlan {
         let patientRef = "Patient/" + ResourceIdentity.patientFHIRID(mrn: extraction.mrn)
-        var ordinals: [String: Int] = [:]
+        let keys = ResourceIdentity.keys(extraction.entries.map { ($0.resourceType, $0.id) })
         var keyed: [(entry: Extraction.Entry, key: String, id: String)] = []
         var references: [String: String] = [:]
-        for entry in extraction.entries {
-            let ordinal = ordinals[entry.resourceType, default: 0]
-            ordinals[entry.resourceType] = ordinal + 1
+        for (entry, key) in zip(extraction.entries, keys) {
             if entry.isPatient {
                 if let id = entry.id { references["Patient/\(id)"] = patientRef }
                 if let url = entry.fullUrl { references[url] = patientRef }
                 continue
             }
-            let key = entry.id.map { "id:\($0)" } ?? "#\(ordinal)"
             let id = ResourceIdentity.fhirID(documentID: extraction.documentID, resourceType: entry.resourceType, key: key)
             let target = "\(entry.resourceType)/\(id)"
             if let own = entry.id { references["\(entry.resourceType)/\(own)"] = target }

@@ -37,7 +37,13 @@ public struct RawJSON: Sendable, Equatable {
     /// The decoded string value of a top-level member, if it is a string.
     public func string(_ key: String) -> String? {
         guard let member = members.first(where: { $0.key == key }) else { return nil }
-        return try? JSONParser.parse(Array(bytes[member.valueRange])).stringValue
+        let value = bytes[member.valueRange]
+        // Fast path (the hot one: resourceType and id): a quoted string without escapes.
+        if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\""),
+           !value.contains(UInt8(ascii: "\\")) {
+            return String(decoding: value.dropFirst().dropLast(), as: UTF8.self)
+        }
+        return try? JSONParser.parse(Array(value)).stringValue
     }
 
     /// The JSON type name of a top-level member's value (for error messages), or nil if absent.

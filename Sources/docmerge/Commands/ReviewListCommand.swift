@@ -117,13 +117,12 @@ struct ReviewShowCommand: Command {
 
     /// Each extracted entry with its resource, snippet, confidence and merged id.
     static func entries(_ extraction: JSON, merged: [String: String]) -> [JSON] {
-        var ordinals: [String: Int] = [:]
-        return (extraction["entries"]?.arrayValue ?? []).map { entry in
-            let resource = entry["resource"] ?? .null
+        let items = extraction["entries"]?.arrayValue ?? []
+        let resources = items.map { $0["resource"] ?? .null }
+        let keys = ResourceIdentity.keys(resources.map { ($0["resourceType"]?.stringValue ?? "", $0["id"]?.stringValue) })
+        return zip(zip(items, resources), keys).map { pair, key in
+            let (entry, resource) = pair
             let type = resource["resourceType"]?.stringValue ?? ""
-            let ordinal = ordinals[type, default: 0]
-            ordinals[type] = ordinal + 1
-            let key = resource["id"]?.stringValue.map { "id:\($0)" } ?? "#\(ordinal)"
             var members = [JSONMember("resourceType", .string(type)), JSONMember("resource", resource),
                            JSONMember("snippet", entry["snippet"] ?? .null),
                            JSONMember("confidence", entry["confidence"] ?? .null)]
