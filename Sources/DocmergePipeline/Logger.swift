@@ -15,10 +15,11 @@ public struct Logger: Sendable {
 
     public init(level: Level) { self.level = level }
 
-    /// Per-document and progress lines (hidden by --quiet).
-    public func info(_ line: String) { if level >= .normal { emit(line) } }
+    /// Per-document and progress lines (hidden by --quiet). The line is only built when
+    /// it is shown: formatting one per document is hot-path work.
+    public func info(_ line: @autoclosure () -> String) { if level >= .normal { emit(line()) } }
     /// Detail (only with --verbose).
-    public func debug(_ line: String) { if level >= .verbose { emit(line) } }
+    public func debug(_ line: @autoclosure () -> String) { if level >= .verbose { emit(line()) } }
     /// Problems: always shown.
     public func error(_ line: String) { emit(line) }
 

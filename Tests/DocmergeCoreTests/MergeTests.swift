@@ -84,6 +84,17 @@ import Testing
         #expect(try t.count("SELECT count(*) FROM resources") == 3)
     }
 
+    @Test func equalExtractionTimesLetTheLaterArrivalWin() throws {
+        let t = try TestStore()
+        var first = DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1", conditions: 2, medications: 0)
+        var second = DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1", conditions: 4, medications: 0)
+        first.extractedAt = "2026-11-28T10:00:00Z"
+        second.extractedAt = "2026-11-28T10:00:00Z"
+        _ = try t.mergedResult(first)
+        #expect(try t.mergedResult(second).inserted == 2)
+        #expect(try t.count("SELECT count(*) FROM resources WHERE document_id = 'doc-1'") == 4)
+    }
+
     @Test func aDocumentIdOfAnotherPatientIsRefusedNamingBoth() throws {
         let t = try TestStore()
         _ = try t.mergedResult(DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-A"))

@@ -115,6 +115,22 @@ import Testing
         #expect(try store.patient(mrn: "MRN-B") == nil)
     }
 
+    /// A file keeps its name when it moves; a clash gets a suffix, never an overwrite.
+    @Test func nameClashesGetASuffixNeverAnOverwrite() throws {
+        let dir = TemporaryDirectory("docmerge-clash")
+        let (inbox, db) = try dir.site()
+        for round in 0..<3 {
+            try drop(DocumentBuilder.clinical(id: "round-\(round)", mrn: "M").bytes, name: "scan.json", into: inbox)
+            try drop(Array("{ broken \(round)".utf8), name: "bad.json", into: inbox)
+            #expect(try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once", "--quiet"]).status == 0)
+        }
+        #expect(files(in: inbox + "/processed") == ["scan-1.json", "scan-2.json", "scan.json"])
+        #expect(files(in: inbox + "/rejected") == ["bad-1.error.json", "bad-1.json", "bad-2.error.json", "bad-2.json", "bad.error.json", "bad.json"])
+        let kept = try String(contentsOfFile: inbox + "/rejected/bad-2.json", encoding: .utf8)
+        #expect(kept == "{ broken 2", "each refused file kept byte for byte under its own name")
+        #expect(try RecordStore(path: db).db.scalarInt("SELECT count(*) FROM documents") == 3)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aSecondRunnerIsRefusedAndSIGTERMDrains() throws {
         let dir = TemporaryDirectory("docmerge-lock")
