@@ -27,6 +27,8 @@ public actor MetricsCollector {
     private let dbPath: String
     private let overdueDays: Double
     public private(set) var live = LiveMetrics()
+    /// One read-only connection for every dump (opened on first use).
+    private var store: RecordStore?
 
     public init(dbPath: String, overdueDays: Double) {
         (events, continuation) = AsyncStream.makeStream(of: MetricEvent.self)
@@ -62,7 +64,8 @@ public actor MetricsCollector {
     /// Writes metrics.prom and metrics.json; a failure is reported, never fatal.
     public func dump() -> String? {
         do {
-            let store = try RecordStore(path: dbPath, readOnly: true)
+            let store = try self.store ?? RecordStore(path: dbPath, readOnly: true)
+            self.store = store
             // Counts from the database; latencies from this runner's histograms (a scan of
             // every document's timings every few seconds would grow with the database).
             var report = try store.metrics(overdueDays: overdueDays, latencies: false)
