@@ -15,8 +15,10 @@ let package = Package(
         .target(name: "DocmergeModel", swiftSettings: strict),
         .target(name: "DocmergeCore", dependencies: ["DocmergeSQLite", "DocmergeModel"], swiftSettings: strict),
         .target(name: "DocmergePipeline", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
+        // DOCMERGE_FAULTS: the fault-injection seam (tests, drills) exists only in debug builds.
         .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel"],
-                          resources: [.copy("Samples")], swiftSettings: strict),
+                          resources: [.copy("Samples")],
+                          swiftSettings: strict + [.define("DOCMERGE_FAULTS", .when(configuration: .debug))]),
         .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel"],
                 path: "Stress/StressKit", swiftSettings: strict),
         .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeStressKit", "DocmergeCore", "DocmergeModel"],

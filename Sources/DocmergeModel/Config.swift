@@ -12,6 +12,12 @@ public struct Config: Codable, Sendable, Equatable {
         public var maxDepth = 64
         /// Documents read but not yet committed, at most.
         public var maxInFlight = 512
+        /// Bytes of documents read but not yet committed, at most (a larger file goes alone).
+        public var maxInFlightBytes = 256 * 1024 * 1024
+        /// Patients' merge actors kept in memory; idle ones past this are evicted.
+        public var maxLivePatients = 1024
+        /// Seconds a SIGINT/SIGTERM waits for in-flight work before cancelling it.
+        public var shutdownDeadlineSeconds = 30.0
         /// Parallel decode workers (0: one per core).
         public var decodeWorkers = 0
         /// Documents per group-commit transaction, at most.
@@ -48,6 +54,9 @@ public struct Config: Codable, Sendable, Equatable {
             maxFileBytes = try c.decodeIfPresent(Int.self, forKey: .maxFileBytes) ?? d.maxFileBytes
             maxDepth = try c.decodeIfPresent(Int.self, forKey: .maxDepth) ?? d.maxDepth
             maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? d.maxInFlight
+            maxInFlightBytes = try c.decodeIfPresent(Int.self, forKey: .maxInFlightBytes) ?? d.maxInFlightBytes
+            maxLivePatients = try c.decodeIfPresent(Int.self, forKey: .maxLivePatients) ?? d.maxLivePatients
+            shutdownDeadlineSeconds = try c.decodeIfPresent(Double.self, forKey: .shutdownDeadlineSeconds) ?? d.shutdownDeadlineSeconds
             decodeWorkers = try c.decodeIfPresent(Int.self, forKey: .decodeWorkers) ?? d.decodeWorkers
             batchMax = try c.decodeIfPresent(Int.self, forKey: .batchMax) ?? d.batchMax
             rescanSeconds = try c.decodeIfPresent(Double.self, forKey: .rescanSeconds) ?? d.rescanSeconds
@@ -72,6 +81,8 @@ public struct Config: Codable, Sendable, Equatable {
             case sampleRate = "sample_rate", overdueDays = "overdue_days"
             case busyTimeoutMs = "busy_timeout_ms", maxDbPages = "max_db_pages", parkSeconds = "park_seconds"
             case targetFlagRateLow = "target_flag_rate_low", targetFlagRateHigh = "target_flag_rate_high"
+            case maxInFlightBytes = "max_in_flight_bytes", maxLivePatients = "max_live_patients"
+            case shutdownDeadlineSeconds = "shutdown_deadline_seconds"
         }
     }
 

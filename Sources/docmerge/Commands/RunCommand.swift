@@ -21,7 +21,8 @@ struct RunCommand: Command {
           --quiet         no per-document lines
           --verbose       more detail
 
-        SIGINT/SIGTERM: stop taking files, finish in-flight work, exit 0.
+        SIGINT/SIGTERM: stop taking files, finish in-flight work (at most pipeline.shutdown_deadline_seconds,
+        default 30), exit 0; a second signal stops at once. Unfinished files stay in the inbox.
         A second runner on the same database or directory is refused (exit 4).
         """
     static let options: Set<String> = ["db", "watch", "config"]
@@ -34,7 +35,8 @@ struct RunCommand: Command {
         let config = try ConfigLoader.load(args.value("config"))
         let level: Logger.Level = args.flag("quiet") ? .quiet : (args.flag("verbose") ? .verbose : .normal)
         let runner = Runner(options: .init(watch: watch, dbPath: db, config: config, once: args.flag("once"),
-                                           logger: Logger(level: level), progress: !args.flag("quiet")))
+                                           logger: Logger(level: level), progress: !args.flag("quiet"),
+                                           faults: faults(config)))
         let summary = try await runner.run()
         if args.flag("once") {
             for line in summary.lines { Output.err(line) }
@@ -42,6 +44,16 @@ struct RunCommand: Command {
         }
         return 0
     }
+}
+
+/// Faults for the tests and drills, read only by builds with the seam compiled in.
+private func faults(_ config: Config) -> FaultInjection {
+    #if DOCMERGE_FAULTS
+    let kill = ProcessInfo.processInfo.environment["DOCMERGE_FAULT_KILL_AFTER_COMMIT"].flatMap { Int($0) }
+    return FaultInjection(killAfterCommit: kill, maxDbPages: config.pipeline.maxDbPages > 0 ? config.pipeline.maxDbPages : nil)
+    #else
+    return .none
+    #endif
 }
 
 enum ConfigLoader {

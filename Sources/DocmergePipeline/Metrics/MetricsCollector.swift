@@ -1,6 +1,5 @@
 import DocmergeCore
 import DocmergeModel
-import DocmergeSQLite
 import Dispatch
 import Foundation
 
@@ -19,7 +18,7 @@ public enum MetricEvent: Sendable {
 /// the runner asks for a dump: database figures plus these histograms, written
 /// atomically to `metrics.prom` and `metrics.json` beside the database.
 public actor MetricsCollector {
-    private let executor = QueueExecutor(queue: DispatchQueue(label: "docmerge.metrics"))
+    private let executor = SerialQueueExecutor(label: "docmerge.metrics")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private let continuation: AsyncStream<MetricEvent>.Continuation

@@ -1,10 +1,10 @@
+import DocmergeCore
 import DocmergeModel
 import Foundation
 
-/// Reads, decodes, validates and plans documents: the CPU-heavy part, run by several
-/// workers at once. Results carry their ticket's sequence number; the ordered queue
-/// after this stage restores arrival order.
-public struct DecodeStage: Sendable {
+/// Reads, decodes, validates and plans one document, and runs the checks that need
+/// only the document: the CPU-heavy part, run for several files at once.
+public struct Classifier: Sendable {
     public let inbox: Inbox
     public let decoder: ExtractionDecoder
     public let thresholds: Thresholds
@@ -15,14 +15,7 @@ public struct DecodeStage: Sendable {
         self.thresholds = thresholds
     }
 
-    /// One worker: until the ticket queue finishes.
-    public func work(input: WorkQueue<FileTicket>, output: OrderedQueue<DecodedItem>) async {
-        while let tickets = await input.next(max: 1) {
-            for ticket in tickets { await output.deliver(seq: ticket.seq, decode(ticket)) }
-        }
-    }
-
-    public func decode(_ ticket: FileTicket) -> DecodedItem {
+    public func classify(_ ticket: FileTicket) -> Classified {
         let bytes: [UInt8]
         do {
             guard let read = try inbox.read(ticket.name) else { return .vanished(ticket) }
@@ -33,7 +26,7 @@ public struct DecodeStage: Sendable {
         do {
             let document = try PreparedDocument.prepare(bytes, decoder: decoder, thresholds: thresholds,
                                                         firstSeen: ticket.firstSeen)
-            return .prepared(ticket, document)
+            return .prepared(ticket, document, findings: MergeDecision.documentFindings(document))
         } catch {
             return .refused(ticket, reason: error.message, path: error.path, documentID: Self.bestEffortID(bytes))
         }

@@ -1,31 +1,11 @@
 import DocmergeModel
-import DocmergeSQLite
-import Dispatch
 import Foundation
 
-/// What becomes of a file once the writer is done with its document.
-public enum FileAction: Sendable {
-    /// Its document committed (merged, a replay, stale or a conflict): move to processed/.
-    case processed(FileTicket)
-    /// Refused: move to rejected/ with the explanation beside it.
-    case reject(FileTicket, reason: String, path: String, documentID: String?)
-    /// The merge failed: leave it in the inbox and retry it after the park time.
-    case park(FileTicket)
-    /// Leave it in the inbox untouched (gone, or the runner is stopping on a fatal error).
-    case leave(FileTicket)
-
-    var ticket: FileTicket {
-        switch self {
-        case .processed(let t), .reject(let t, _, _, _), .park(let t), .leave(let t): t
-        }
-    }
-}
-
-/// Moves files after their batch committed, on its own queue, so the writer goes on to
+/// Moves files after their batch committed, on its own queue, so the store goes on to
 /// the next transaction meanwhile. Tells the ingest stage each file is done (only then
 /// can a file of that name be offered again) and returns the in-flight permits.
 public actor FileFinisher {
-    private let executor = QueueExecutor(queue: DispatchQueue(label: "docmerge.files"))
+    private let executor = SerialQueueExecutor(label: "docmerge.files")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private let inbox: Inbox
@@ -36,14 +16,18 @@ public actor FileFinisher {
         self.logger = logger
     }
 
-    public func run(input: WorkQueue<[FileAction]>, ingest: IngestStage, permits: AsyncSemaphore) async {
+    public func run(input: WorkQueue<[FileAction]>, ingest: IngestStage, budget: InFlightBudget) async {
         while let batches = await input.next(max: 8) {
             var done: [(name: String, keep: FileIdentity?)] = []
+            var bytes: Int64 = 0
             for actions in batches {
-                for action in actions { done.append((action.ticket.name, finish(action))) }
+                for action in actions {
+                    done.append((action.ticket.name, finish(action)))
+                    bytes += action.ticket.identity.size
+                }
             }
             await ingest.completed(done)
-            await permits.release(done.count)
+            budget.release(documents: done.count, bytes: bytes)
         }
     }
 

@@ -17,18 +17,13 @@ public struct FileTicket: Sendable {
     public let identity: FileIdentity
     public let firstSeen: Date
     public let seenUptimeNanos: UInt64
-}
 
-/// A ticket after decoding.
-public enum DecodedItem: Sendable {
-    case prepared(FileTicket, PreparedDocument)
-    case refused(FileTicket, reason: String, path: String, documentID: String?)
-    /// The file disappeared before it could be read: not an error.
-    case vanished(FileTicket)
-
-    public var ticket: FileTicket {
-        switch self {
-        case .prepared(let t, _), .refused(let t, _, _, _), .vanished(let t): t
-        }
+    public init(seq: Int, name: String, path: String, identity: FileIdentity, firstSeen: Date, seenUptimeNanos: UInt64) {
+        self.seq = seq
+        self.name = name
+        self.path = path
+        self.identity = identity
+        self.firstSeen = firstSeen
+        self.seenUptimeNanos = seenUptimeNanos
     }
 }

@@ -3,7 +3,6 @@ import Glibc
 #endif
 import DocmergeCore
 import DocmergeModel
-import DocmergeSQLite
 import Dispatch
 import Foundation
 
@@ -12,7 +11,7 @@ import Foundation
 /// this only copies what has committed, so the file never holds a line for an
 /// uncommitted change, and after a crash it resumes from its last complete line.
 public actor AuditFollower {
-    private let executor = QueueExecutor(queue: DispatchQueue(label: "docmerge.audit"))
+    private let executor = SerialQueueExecutor(label: "docmerge.audit")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private let dbPath: String
