@@ -15,6 +15,9 @@ struct StressCommand {
           faults    real faults one by one (disk full, read-only database, a lock held for seconds,
                     an unreadable file, a file deleted mid-read, a file still being written,
                     a kill between commit and file move) and what happened [--dir DIR]
+          compare   two binaries side by side, interleaved, on the same workloads (seed-like, uniform,
+                    hot patient): throughput ratios, bytes and write calls per document
+                    --baseline BINARY [--candidate BINARY] [--rounds N] [--out DIR]
           bench     the benchmark (build with -c release): throughput, latency at a fixed load,
                     merge cost against record size, peak memory; writes bench.md and bench.json
                     [--out DIR] [--quick]
@@ -35,6 +38,11 @@ struct StressCommand {
             switch command {
             case "run": exit(try runStress(options) ? 0 : 1)
             case "generate": try generate(options)
+            case "compare":
+                guard let baseline = options.value("baseline") else { say("compare needs --baseline BINARY"); exit(2) }
+                try Comparison(baseline: baseline, candidate: options.value("candidate") ?? ProcessTools.docmergeBinary(),
+                               outDir: options.value("out") ?? "compare-output", rounds: Int(options.value("rounds") ?? "3") ?? 3,
+                               log: { say($0) }).run()
             case "faults": exit(try FaultDrills(workDir: options.dir("faults"), log: { say($0) }).run() ? 0 : 1)
             case "bench": try await Benchmark(outDir: options.value("out") ?? "bench-output", quick: options.flag("quick"),
                                               log: { say($0) }).run()

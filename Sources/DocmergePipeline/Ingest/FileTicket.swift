@@ -7,6 +7,13 @@ public struct FileIdentity: Sendable, Equatable {
     public let inode: UInt64
     public let size: Int64
     public let modifiedNanos: Int64
+
+    public init(device: UInt64, inode: UInt64, size: Int64, modifiedNanos: Int64) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modifiedNanos = modifiedNanos
+    }
 }
 
 /// A file taken from the inbox, numbered in arrival order.
