@@ -91,7 +91,8 @@ public actor StoreStage {
     /// One group commit and what becomes of each request.
     private func commit(_ requests: [StoreRequest]) async -> [FileAction] {
         await faults.beforeCommit?(commits + 1)
-        guard let results = await writeWithRetry(requests.map(\.work)) else {
+        // Cancelled (the shutdown deadline passed): write nothing more; the files stay.
+        guard !Task.isCancelled, let results = await writeWithRetry(requests.map(\.work)) else {
             for request in requests { request.reply.yield(.settled(seq: request.ticket.seq, epoch: request.epoch, ok: false)) }
             return requests.map { .leave($0.ticket) }
         }
