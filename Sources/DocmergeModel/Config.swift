@@ -3,7 +3,28 @@ import Foundation
 /// Pipeline settings and thresholds, read from a JSON file in `Configs/`.
 public struct Config: Codable, Sendable, Equatable {
     public var thresholds = Thresholds()
+    public var registry = Registry()
     public var pipeline = Pipeline()
+
+    /// The `registry` section.
+    public struct Registry: Codable, Sendable, Equatable {
+        /// What a document for an MRN the registry does not know does (check 7).
+        public var unknownPatient: UnknownPatientPolicy = .registerAndFlag
+        public init(unknownPatient: UnknownPatientPolicy = .registerAndFlag) { self.unknownPatient = unknownPatient }
+        enum CodingKeys: String, CodingKey { case unknownPatient = "unknown_patient" }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            unknownPatient = try c.decodeIfPresent(UnknownPatientPolicy.self, forKey: .unknownPatient) ?? .registerAndFlag
+        }
+    }
+
+    /// What a document is judged with: the thresholds plus the unknown-patient policy
+    /// (stored with each document, so a retry judges the same way).
+    public var judgement: Thresholds {
+        var t = thresholds
+        t.unknownPatient = registry.unknownPatient
+        return t
+    }
 
     public struct Pipeline: Codable, Sendable, Equatable {
         /// Largest file accepted, in bytes.
@@ -80,6 +101,7 @@ public struct Config: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         thresholds = try c.decodeIfPresent(Thresholds.self, forKey: .thresholds) ?? Thresholds()
+        registry = try c.decodeIfPresent(Registry.self, forKey: .registry) ?? Registry()
         pipeline = try c.decodeIfPresent(Pipeline.self, forKey: .pipeline) ?? Pipeline()
     }
 

@@ -9,13 +9,17 @@ public struct Thresholds: Codable, Sendable, Equatable, Hashable {
     public var fewResourcesConfidence: Double = 0.95
     /// Check 6: name similarity strictly below this flags.
     public var minNameSimilarity: Double = 0.80
+    /// Check 7: what an MRN the registry does not know does (`registry.unknown_patient`
+    /// in the config file; kept with each document like the numbers).
+    public var unknownPatient: UnknownPatientPolicy = .registerAndFlag
 
     public init(minConfidence: Double = 0.80, fewResourcesCount: Int = 3, fewResourcesConfidence: Double = 0.95,
-                minNameSimilarity: Double = 0.80) {
+                minNameSimilarity: Double = 0.80, unknownPatient: UnknownPatientPolicy = .registerAndFlag) {
         self.minConfidence = minConfidence
         self.fewResourcesCount = fewResourcesCount
         self.fewResourcesConfidence = fewResourcesConfidence
         self.minNameSimilarity = minNameSimilarity
+        self.unknownPatient = unknownPatient
     }
 
     enum CodingKeys: String, CodingKey {
@@ -41,6 +45,7 @@ public struct Thresholds: Codable, Sendable, Equatable, Hashable {
             JSONMember("few_resources_count", .number(String(fewResourcesCount))),
             JSONMember("few_resources_confidence", .number(Self.number(fewResourcesConfidence))),
             JSONMember("min_name_similarity", .number(Self.number(minNameSimilarity))),
+            JSONMember("unknown_patient", .string(unknownPatient.rawValue)),
         ])
     }
 
@@ -48,7 +53,10 @@ public struct Thresholds: Codable, Sendable, Equatable, Hashable {
         guard let a = json["min_confidence"]?.numberValue, let b = json["few_resources_count"]?.numberValue,
               let c = json["few_resources_confidence"]?.numberValue, let d = json["min_name_similarity"]?.numberValue
         else { return nil }
-        self.init(minConfidence: a, fewResourcesCount: Int(b), fewResourcesConfidence: c, minNameSimilarity: d)
+        // Documents judged before check 7 existed were judged under today's `register`.
+        let policy = json["unknown_patient"]?.stringValue.flatMap(UnknownPatientPolicy.init(rawValue:)) ?? .register
+        self.init(minConfidence: a, fewResourcesCount: Int(b), fewResourcesConfidence: c, minNameSimilarity: d,
+                  unknownPatient: policy)
     }
 
     static func number(_ value: Double) -> String {
