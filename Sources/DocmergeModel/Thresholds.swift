@@ -1,6 +1,6 @@
 /// The quality-check thresholds. A document keeps the values it was judged with,
 /// so a decision can be reproduced and a retry judges the same way.
-public struct Thresholds: Codable, Sendable, Equatable, Hashable {
+public struct Thresholds: Sendable, Equatable, Hashable {
     /// Check 1: confidence strictly below this flags.
     public var minConfidence: Double = 0.80
     /// Check 4: fewer resources than this …
@@ -20,22 +20,6 @@ public struct Thresholds: Codable, Sendable, Equatable, Hashable {
         self.fewResourcesConfidence = fewResourcesConfidence
         self.minNameSimilarity = minNameSimilarity
         self.unknownPatient = unknownPatient
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case minConfidence = "min_confidence"
-        case fewResourcesCount = "few_resources_count"
-        case fewResourcesConfidence = "few_resources_confidence"
-        case minNameSimilarity = "min_name_similarity"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Thresholds(minConfidence: 0.80)
-        minConfidence = try c.decodeIfPresent(Double.self, forKey: .minConfidence) ?? d.minConfidence
-        fewResourcesCount = try c.decodeIfPresent(Int.self, forKey: .fewResourcesCount) ?? d.fewResourcesCount
-        fewResourcesConfidence = try c.decodeIfPresent(Double.self, forKey: .fewResourcesConfidence) ?? d.fewResourcesConfidence
-        minNameSimilarity = try c.decodeIfPresent(Double.self, forKey: .minNameSimilarity) ?? d.minNameSimilarity
     }
 
     /// Compact JSON stored with each document.

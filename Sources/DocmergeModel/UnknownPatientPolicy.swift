@@ -1,5 +1,5 @@
 /// `registry.unknown_patient`: what a document for an MRN the registry does not know does.
-public enum UnknownPatientPolicy: String, Sendable, Codable, CaseIterable, Hashable {
+public enum UnknownPatientPolicy: String, Sendable, CaseIterable, Hashable {
     /// Register the patient from the document and flag that document with `new_patient` (default).
     case registerAndFlag = "register_and_flag"
     /// Register the patient from the document; judge the document as any other.
