@@ -5,6 +5,7 @@ import Foundation
 /// then one patient per line. Errors name the line and the column, never the values.
 enum PatientCSV {
     static let columns = ["mrn", "given", "family", "birth_date"]
+    static let dateExpected = "a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)"
     static let expectedHeader = "The CSV header must be mrn,given,family,birth_date (mrn required, the others optional, in any order)"
 
     static func records(_ text: String) throws -> [PatientRecord] {
@@ -25,7 +26,7 @@ enum PatientCSV {
             let name = [row["given"]?.stringValue, row["family"]?.stringValue].compactMap { $0 }.joined(separator: " ")
             let birth = row["birth_date"]?.stringValue
             if let birth, !FHIRDate.isValid(birth) {
-                throw DocmergeError(.failure, "CSV line \(line) (\(mrn)) has a birth_date that is not \(FHIRDate.expected).")
+                throw DocmergeError(.failure, "CSV line \(line) (\(mrn)) has a birth_date that is not \(PatientCSV.dateExpected).")
             }
             return PatientRecord(mrn: mrn, name: name.isEmpty ? nil : name, birthDate: birth)
         }

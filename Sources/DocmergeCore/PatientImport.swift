@@ -42,7 +42,7 @@ public enum PatientImport {
             }
             if let birth = object["birthDate"] {
                 guard let text = birth.stringValue, FHIRDate.isValid(text) else {
-                    throw DocmergeError(.failure, "Patient \(index + 1) (\(mrn)) has a birthDate that is not \(FHIRDate.expected).")
+                    throw DocmergeError(.failure, "Patient \(index + 1) (\(mrn)) has a birthDate that is not \(PatientCSV.dateExpected).")
                 }
             }
             if let id = object["id"]?.stringValue { keepOriginalID(id, in: &members) }

@@ -20,20 +20,26 @@ extension Config {
     public static func parse(_ bytes: [UInt8], source: String) throws(ConfigError) -> Config {
         func refuse(_ problem: String) -> ConfigError { ConfigError("The config file \(source) is not valid: \(problem).") }
         let root: JSON
-        do { root = try JSONParser.parse(bytes) } catch { throw refuse("it is not JSON (\(error.description))") }
+        do {
+            root = try JSONParser.parse(bytes)
+        } catch where error.isDuplicateMember {
+            throw refuse("\(error.path.hasPrefix("$.") ? String(error.path.dropFirst(2)) : error.path) appears twice")
+        } catch {
+            throw refuse("it is not JSON (\(error.description))")
+        }
         guard let sections = root.objectValue else {
             throw refuse("it must be a JSON object with the sections \(ConfigSchema.sections.joined(separator: ", "))")
         }
         var config = Config()
         let settings = ConfigSchema.settings
-        for section in try unique(sections, in: nil, refuse) {
+        for section in sections {
             if section.key == ConfigSchema.evidenceSection { continue }
             guard ConfigSchema.sections.contains(section.key) else {
                 throw refuse(unknown(section.key, in: nil, among: ConfigSchema.sections))
             }
             guard let members = section.value.objectValue else { throw refuse("\(section.key) must be an object of settings") }
             let keys = settings.filter { $0.section == section.key }
-            for member in try unique(members, in: section.key, refuse) {
+            for member in members {
                 guard let setting = keys.first(where: { $0.key == member.key }) else {
                     throw refuse(unknown(member.key, in: section.key, among: keys.map(\.key)))
                 }
@@ -64,14 +70,6 @@ extension Config {
             let ok = kind == .fraction ? (0...1).contains(n) : (kind == .positiveNumber ? n > 0 : n >= 0)
             return ok ? .number(n) : nil
         }
-    }
-
-    static func unique(_ members: [JSONMember], in section: String?, _ refuse: (String) -> ConfigError) throws(ConfigError) -> [JSONMember] {
-        var seen: Set<String> = []
-        for member in members where !seen.insert(member.key).inserted {
-            throw refuse("\(section.map { "\($0)." } ?? "")\(member.key) appears twice")
-        }
-        return members
     }
 
     static func unknown(_ key: String, in section: String?, among keys: [String]) -> String {
