@@ -117,5 +117,14 @@ public enum Schema {
                 WHERE review_status <> 'pending';
             CREATE INDEX documents_sampled ON documents(sampled) WHERE sampled = 1;
             """),
+        .init(id: 4, name: "conflict resolutions, legacy documents", sql: """
+            ALTER TABLE conflicts ADD COLUMN resolution TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_by TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;
+            ALTER TABLE conflicts ADD COLUMN reason TEXT;
+            ALTER TABLE documents ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
+            UPDATE documents SET legacy = 1
+                WHERE document_id IN (SELECT document_id FROM audit WHERE action = 'legacy_import');
+            """),
     ])
 }

@@ -68,7 +68,7 @@ struct HistoryCommand: Command {
         }
         let rows = try store.auditRows(mrn: mrn)
         if args.flag("json") {
-            Output.out(JSON.array(rows.map { (try? JSONParser.parse(Array($0.jsonLine.utf8))) ?? .null }).text)
+            Output.json(JSON.array(rows.map { (try? JSONParser.parse(Array($0.jsonLine.utf8))) ?? .null }))
             return 0
         }
         Output.out("History of \(mrn): \(rows.count) entries")

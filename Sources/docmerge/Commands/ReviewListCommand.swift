@@ -32,7 +32,7 @@ struct ReviewListCommand: Command {
         }
         let items = try store.reviewList(filter)
         if args.flag("json") {
-            Output.out(JSON.array(items.map(\.json)).text)
+            Output.json(JSON.array(items.map(\.json)))
             return 0
         }
         let what = filter.conflicts ? "with a re-ingest conflict" : (filter.sample ? "in the quality sample" : "flagged for verification")
@@ -83,7 +83,7 @@ struct ReviewShowCommand: Command {
                 JSONMember("history", .array(detail.history.map { (try? JSONParser.parse(Array($0.jsonLine.utf8))) ?? .null })),
                 JSONMember("conflicts", .array(detail.conflicts.map { (try? JSONParser.parse($0)) ?? .null })),
             ]
-            Output.out(JSON.object(members).text)
+            Output.json(JSON.object(members))
             return 0
         }
         let s = detail.summary

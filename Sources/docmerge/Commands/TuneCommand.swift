@@ -37,7 +37,7 @@ struct TuneCommand: Command {
                          JSONMember("misses", .number(String(r.misses))), JSONMember("in_band", .bool(r.inBand))])
             }
             let top = rows.filter(\.inBand).sorted { ($0.misses, $0.falsePositives) < ($1.misses, $1.falsePositives) }.prefix(20)
-            Output.out(JSON.object([
+            Output.json(JSON.object([
                 JSONMember("documents", .number(String(analysis.cases.count))),
                 JSONMember("reviewed", .number(String(analysis.reviewed))),
                 JSONMember("known_wrong", .number(String(analysis.knownWrong))),
@@ -46,7 +46,7 @@ struct TuneCommand: Command {
                 JSONMember("recommended", best.map(rowJSON) ?? .null),
                 JSONMember("explanation", .string(why)),
                 JSONMember("candidates", .array(top.map(rowJSON))),
-            ]).text)
+            ]))
         } else {
             Output.out("\(analysis.cases.count) documents, \(analysis.reviewed) reviewed, \(analysis.knownWrong) found wrong by a person.")
             Output.out("conf  few<n  few-conf  name   flag-rate  false-pos  misses")
