@@ -41,6 +41,17 @@ public enum WriteAccess {
         return true
     }
 
+    /// False when the directory exists but this user may not look inside it.
+    public static func canSearchDirectory(of path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        let dir = directory.isEmpty ? "." : directory
+        return !FileManager.default.fileExists(atPath: dir) || access(dir, X_OK) == 0
+    }
+
+    public static func readRefusal(_ path: String) -> DocmergeError {
+        DocmergeError(.conflict, "You cannot read \(path); run as the docmerge user or join its group.")
+    }
+
     public static func refusal(_ path: String) -> DocmergeError {
         DocmergeError(.conflict, "You cannot write \(path); run as the docmerge user or join its group.")
     }

@@ -29,6 +29,7 @@ public final class RecordStore {
     /// shared-memory and lock files live) is told so in one sentence.
     public static func open(_ path: String, create: Bool = false, write: Bool = false) throws -> RecordStore {
         if !create && !FileManager.default.fileExists(atPath: path) {
+            if !WriteAccess.canSearchDirectory(of: path) { throw write ? WriteAccess.refusal(path) : WriteAccess.readRefusal(path) }
             throw DocmergeError(.notFound, "No database at \(path); run `docmerge run` or `docmerge patients import` to create one.")
         }
         if write || create, !WriteAccess.allowed(databasePath: path) { throw WriteAccess.refusal(path) }
