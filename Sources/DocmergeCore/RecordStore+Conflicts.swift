@@ -43,8 +43,8 @@ extension RecordStore {
     }
 
     /// Applies the newest open conflict's extraction as `reviewer`'s correction: the record
-    /// takes its resources (audited before and after), the document keeps it as its
-    /// extraction, status `reviewed`; people win from then on.
+    /// takes its resources (audited before and after), status `reviewed`; people win from
+    /// then on.
     public func acceptConflict(documentID: String, reviewer: String, reason: String? = nil, expectVersion: Int? = nil,
                                decoder: ExtractionDecoder = .lenient) throws -> ConflictResolution {
         try db.writeTransaction {
@@ -60,13 +60,12 @@ extension RecordStore {
             let changes = try writeContribution(held.plan, patientRowID: doc.patientRowID, documentID: documentID, keepBodies: true)
             let at = timestamp()
             let recordVersion = try bumpRecordVersion(doc.patientRowID, if: changes.count > 0, at: at)
-            let x = held.extraction
+            // Applied as a correction: the judged extraction (what `tune` replays) stays; the
+            // held one stays in the conflicts table, marked accepted.
             try db.run("""
                 UPDATE documents SET review_status = 'reviewed', review_action = 'correct', human_decision = 1, is_merged = 1,
-                    reviewed_by = ?, reviewed_at = ?, extraction = ?, content_hash = ?, extracted_at = ?, confidence = ?, model = ?,
-                    fallback_used = ?, resource_count = ?, version = version + 1, updated_at = ? WHERE id = ?
-                """, reviewer, at, TextBytes(newest.raw), newest.hash, x.extractedAtText, x.confidence, x.model, x.fallbackUsed,
-                x.entries.count, at, doc.rowID)
+                    reviewed_by = ?, reviewed_at = ?, version = version + 1, updated_at = ? WHERE id = ?
+                """, reviewer, at, at, doc.rowID)
             try db.run("UPDATE conflicts SET resolved = 1, resolution = 'accepted', resolved_by = ?, resolved_at = ?, reason = ? WHERE id = ?",
                        reviewer, at, reason, newest.id)
             let superseded = try closeOpenConflicts(documentID, as: "superseded", by: reviewer, reason: "a newer extraction was accepted", at: at)

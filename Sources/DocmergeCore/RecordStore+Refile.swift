@@ -53,17 +53,15 @@ extension RecordStore {
             let changes = try writeContribution(held.plan, patientRowID: target.rowID, documentID: documentID, at: at)
             let toVersion = try bumpRecordVersion(target.rowID, if: changes.count > 0, at: at)
             let x = held.extraction
-            let findings = QualityCheck(thresholds: thresholds).evaluate(
-                confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model, resourceCount: x.entries.count,
-                documentPatient: x.documentPatient.map { PatientEvidence(patient: $0.resource) }, registry: target.demographics)
+            let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: target.demographics)
             let status: ReviewStatus = findings.isEmpty ? .autoApproved : .flagged
             let flagReason = QualityCheck.reasonText(findings)
             try db.run("""
                 UPDATE documents SET patient_id = ?, review_status = ?, auto_approved = ?, flag_reason = ?, flag_codes = ?,
                     is_merged = 1, human_decision = 1, review_action = 'refile', reviewed_by = ?, reviewed_at = ?,
-                    resource_count = ?, version = version + 1, updated_at = ? WHERE id = ?
+                    version = version + 1, updated_at = ? WHERE id = ?
                 """, target.rowID, status.rawValue, status == .autoApproved, flagReason,
-                findings.map(\.code.rawValue).joined(separator: ","), reviewer, at, x.entries.count, at, doc.rowID)
+                findings.map(\.code.rawValue).joined(separator: ","), reviewer, at, at, doc.rowID)
             let documentVersion = doc.version + 1
             try appendAudit(actor: reviewer, action: "refile_out", mrn: doc.mrn, documentID: documentID, detail: .object([
                 JSONMember("to_mrn", .string(toMRN)),

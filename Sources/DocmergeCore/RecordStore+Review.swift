@@ -46,6 +46,8 @@ extension RecordStore {
     /// conflicts are closed as superseded by the correction (and counted in the result).
     public func correct(documentID: String, entries: [Extraction.Entry], reviewer: String, reason: String? = nil,
                         expectVersion: Int? = nil) throws -> CorrectionResult {
+        // `resource_count` stays the judged extraction's: it is what `tune` replays the
+        // automatic classification with (a correction is the reviewer's outcome, not an input).
         try db.writeTransaction {
             let doc = try requireDocument(documentID, expectVersion: expectVersion)
             guard [.flagged, .autoApproved, .reviewed].contains(doc.status) else {
@@ -60,8 +62,8 @@ extension RecordStore {
             let recordVersion = try bumpRecordVersion(doc.patientRowID, if: changes.count > 0, at: at)
             try db.run("""
                 UPDATE documents SET review_status = 'reviewed', review_action = 'correct', human_decision = 1, is_merged = 1, reviewed_by = ?,
-                    reviewed_at = ?, resource_count = ?, version = version + 1, updated_at = ? WHERE id = ?
-                """, reviewer, at, entries.count, at, doc.rowID)
+                    reviewed_at = ?, version = version + 1, updated_at = ? WHERE id = ?
+                """, reviewer, at, at, doc.rowID)
             let closed = try closeOpenConflicts(documentID, as: "superseded", by: reviewer, reason: "superseded by a correction", at: at)
             try appendAudit(actor: reviewer, action: "correct", mrn: doc.mrn, documentID: documentID, detail: .object([
                 JSONMember("previous_status", .string(doc.status.rawValue)),

@@ -34,6 +34,7 @@ struct ReviewShowCommand: Command {
                 JSONMember("reviewed_by", detail.reviewedBy.map(JSON.string) ?? .null),
                 JSONMember("reviewed_at", detail.reviewedAt.map(JSON.string) ?? .null),
                 JSONMember("thresholds", (try? JSONParser.parse(Array(detail.thresholds.utf8))) ?? .null),
+                JSONMember("resource_count", .number(String(QualityCheck.resourceCount(entries: extraction["entries"])))),
                 JSONMember("entries", .array(entries)),
                 JSONMember("history", .array(detail.history.map(\.json))),
                 JSONMember("conflicts", .array(detail.conflicts.map { (try? JSONParser.parse($0)) ?? .null })),
