@@ -117,6 +117,8 @@ import Testing
         try drop(newer.bytes, name: "doc-0-again.json", into: inbox)
         _ = try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once", "--quiet"])
         #expect(try conflicts() == ["doc-0"] && openConflicts() == .number("1"))
+        let listed = try DocmergeBinary.run(["review", "list", "--conflicts", "--db", db]).stdout
+        #expect(listed.contains("held extraction: 1 added, 0 removed, 0 changed"), "\(listed)")
         let show = try DocmergeBinary.run(["review", "show", "doc-0", "--db", db]).stdout
         #expect(show.contains("Open re-ingest conflict") && show.contains("added Condition/") && show.contains("Condition 3 of doc-0"))
         #expect(try DocmergeBinary.run(["review", "conflict", "dismiss", "doc-0", "--db", db]).status == 2, "--reason is required")

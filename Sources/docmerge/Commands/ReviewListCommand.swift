@@ -41,8 +41,16 @@ struct ReviewListCommand: Command {
             filter.overdueDays = d
         }
         let items = try store.reviewList(filter)
+        // For the conflict list: what each held extraction would change in the record.
+        let changes = filter.conflicts ? try Dictionary(uniqueKeysWithValues: items.map {
+            ($0.documentID, try store.openConflicts(documentID: $0.documentID).last?.changes ?? [])
+        }) : [:]
         if args.flag("json") {
-            Output.json(JSON.array(items.map(\.json)))
+            Output.json(JSON.array(items.map { item in
+                guard filter.conflicts, case .object(var members) = item.json else { return item.json }
+                members.append(JSONMember("changes", .array((changes[item.documentID] ?? []).map(\.json))))
+                return .object(members)
+            }))
             return 0
         }
         let what = filter.conflicts ? "with a re-ingest conflict"
@@ -58,6 +66,10 @@ struct ReviewListCommand: Command {
             if item.legacy { line += "  (legacy)" }
             if let name = item.documentName { line += "  \(safe(name))" }
             if let reason = item.flagReason { line += "\n      \(safe(reason))" }
+            if let held = changes[item.documentID] {
+                let count = { (kind: ConflictChange.Kind) in held.filter { $0.kind == kind }.count }
+                line += "\n      held extraction: \(count(.added)) added, \(count(.removed)) removed, \(count(.changed)) changed (review show \(safe(item.documentID)))"
+            }
             if item.overdue { Output.red(line + "  (OVERDUE)") } else { Output.out(line) }
         }
         return 0
