@@ -37,7 +37,7 @@ public final class RecordStore {
     public static func open(_ path: String, create: Bool = false, write: Bool = false) throws -> RecordStore {
         if !create && !FileManager.default.fileExists(atPath: path) {
             if !WriteAccess.canSearchDirectory(of: path) { throw write ? WriteAccess.refusal(path) : WriteAccess.readRefusal(path) }
-            throw DocmergeError(.notFound, "No database at \(path); run `docmerge run` or `docmerge patients import` to create one.")
+            throw DocmergeError(.notFound, "No database at \(TerminalText.escape(path)); run `docmerge run` or `docmerge patients import` to create one.")
         }
         if write || create, !WriteAccess.allowed(databasePath: path) { throw WriteAccess.refusal(path) }
         do {
@@ -45,7 +45,7 @@ public final class RecordStore {
         } catch let error as SQLiteError where error.isReadOnly {
             throw WriteAccess.refusal(path)
         } catch let error as SQLiteError {
-            throw DocmergeError(.failure, "Cannot open the database \(path): \(error.message).")
+            throw DocmergeError(.failure, "Cannot open the database \(TerminalText.escape(path)): \(error.message).")
         }
     }
 

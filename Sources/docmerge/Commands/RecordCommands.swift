@@ -113,14 +113,14 @@ struct BackupCommand: Command {
         try args.noExtraPositionals(0)
         let out = try args.required("out")
         if FileManager.default.fileExists(atPath: out) {
-            throw DocmergeError(.conflict, "\(out) already exists; choose a new name for the backup.")
+            throw DocmergeError(.conflict, "\(safe(out)) already exists; choose a new name for the backup.")
         }
         let store = try RecordStore.open(try args.database())
         try store.db.backup(to: out)
         let copy = try RecordStore.open(out)
         let check = try copy.verifyAudit()
-        if let problem = check.problem { throw DocmergeError(.failure, "The backup at \(out) fails audit verification: \(problem).") }
-        Output.out("Backup written to \(out) (\(check.rows) audit rows verified).")
+        if let problem = check.problem { throw DocmergeError(.failure, "The backup at \(safe(out)) fails audit verification: \(problem).") }
+        Output.out("Backup written to \(safe(out)) (\(check.rows) audit rows verified).")
         return 0
     }
 }

@@ -51,9 +51,9 @@ enum ConfigLoader {
         do {
             return try Config.load(path: path)
         } catch let error as DecodingError {
-            throw DocmergeError(.failure, "The config file \(path) is not valid: \(describe(error)).")
+            throw DocmergeError(.failure, "The config file \(safe(path)) is not valid: \(describe(error)).")
         } catch {
-            throw DocmergeError(.failure, "Cannot read the config file \(path): \(error.localizedDescription)")
+            throw DocmergeError(.failure, "Cannot read the config file \(safe(path)): \(error.localizedDescription)")
         }
     }
 

@@ -63,14 +63,14 @@ struct TuneCommand: Command {
         if let path = args.value("apply") {
             guard let best else { throw DocmergeError(.conflict, "No setting keeps the flag rate inside the band; nothing written.") }
             if FileManager.default.fileExists(atPath: path) {
-                throw DocmergeError(.conflict, "\(path) already exists; --apply writes a new config file.")
+                throw DocmergeError(.conflict, "\(safe(path)) already exists; --apply writes a new config file.")
             }
             var updated = config
             updated.thresholds = best.thresholds
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(updated).write(to: URL(fileURLWithPath: path))
-            Output.out("Wrote \(path). Restart the runner with --config \(path) to use it.")
+            Output.out("Wrote \(safe(path)). Restart the runner with --config \(safe(path)) to use it.")
         }
         return 0
     }
