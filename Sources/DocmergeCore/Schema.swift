@@ -142,5 +142,14 @@ public enum Schema {
             UPDATE patients SET resource = json_set(resource, '$.meta.versionId', '1', '$.meta.lastUpdated', last_updated)
                 WHERE json_valid(resource) AND json_extract(resource, '$.meta.versionId') IS NULL;
             """),
+        .init(id: 6, name: "conflict resolutions, legacy documents", sql: """
+            ALTER TABLE conflicts ADD COLUMN resolution TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_by TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;
+            ALTER TABLE conflicts ADD COLUMN reason TEXT;
+            ALTER TABLE documents ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
+            UPDATE documents SET legacy = 1
+                WHERE document_id IN (SELECT document_id FROM audit WHERE action = 'legacy_import');
+            """),
     ])
 }

@@ -38,7 +38,7 @@ struct TuneCommand: Command {
         let why = explanation(analysis, current: currentRow, best: best)
         if args.flag("json") {
             let top = rows.filter(\.inBand).sorted { ($0.misses, $0.falsePositives) < ($1.misses, $1.falsePositives) }.prefix(20)
-            Output.out(JSON.object([
+            Output.json(JSON.object([
                 JSONMember("documents", .number(String(analysis.cases.count))),
                 JSONMember("reviewed", .number(String(analysis.reviewed))),
                 JSONMember("known_wrong", .number(String(analysis.knownWrong))),
@@ -49,7 +49,7 @@ struct TuneCommand: Command {
                 JSONMember("explanation", .string(why)),
                 JSONMember("candidates", .array(top.map(rowJSON))),
                 JSONMember("settings", .array(rows.map(rowJSON))),
-            ]).text)
+            ]))
         } else {
             let all = args.flag("all")
             let table = TuneTable(analysis: analysis, rows: rows, current: currentRow, best: best,
@@ -74,11 +74,11 @@ struct TuneCommand: Command {
     static func apply(_ config: Config, best: TuneAnalysis.Row?, current: TuneAnalysis.Row, analysis: TuneAnalysis,
                       to path: String, database: String, force: Bool) throws {
         if analysis.reviewed < analysis.minReviewed && !force {
-            throw DocmergeError(.conflict, "Only \(analysis.reviewed) reviewed outcome\(analysis.reviewed == 1 ? "" : "s"), fewer than tune.min_reviewed_outcomes (\(analysis.minReviewed)): too little evidence to apply a tuning, so \(path) was not written; review more flagged and sampled documents, or pass --force to write it anyway.")
+            throw DocmergeError(.conflict, "Only \(analysis.reviewed) reviewed outcome\(analysis.reviewed == 1 ? "" : "s"), fewer than tune.min_reviewed_outcomes (\(analysis.minReviewed)): too little evidence to apply a tuning, so \(safe(path)) was not written; review more flagged and sampled documents, or pass --force to write it anyway.")
         }
         guard let best else { throw DocmergeError(.conflict, "No setting keeps the flag rate inside the band; nothing written.") }
         if FileManager.default.fileExists(atPath: path) {
-            throw DocmergeError(.conflict, "\(path) already exists; --apply writes a new config file.")
+            throw DocmergeError(.conflict, "\(safe(path)) already exists; --apply writes a new config file.")
         }
         var updated = config
         updated.thresholds = best.thresholds
@@ -96,7 +96,7 @@ struct TuneCommand: Command {
             JSONMember("after", rowJSON(best)),
         ])
         try Data((updated.prettyText(evidence: evidence) + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        Output.out("Wrote \(path) (its evidence section records what it rests on). Restart the runner with --config \(path) to use it.")
+        Output.out("Wrote \(safe(path)) (its evidence section records what it rests on). Restart the runner with --config \(safe(path)) to use it.")
     }
 
     static func explanation(_ a: TuneAnalysis, current: TuneAnalysis.Row, best: TuneAnalysis.Row?) -> String {
