@@ -11,6 +11,7 @@ struct DocmergeCommand {
                    .of(ReviewConflictCommand.self), .of(ReviewRefileCommand.self)],
         "audit": [.of(AuditVerifyCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
+        "config": [.of(ConfigCheckCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
@@ -39,6 +40,7 @@ struct DocmergeCommand {
           audit list [--since T] [--until T] [--action A] [--actor NAME] [--document DOC] [--json]
                                       audit rows across patients
           legacy import FILE          records from the old approval workflow
+          config check [--config FILE]  the effective configuration as JSON
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.
