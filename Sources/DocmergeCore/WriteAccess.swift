@@ -10,7 +10,10 @@ import Foundation
 public enum WriteAccess {
     public static func allowed(databasePath path: String) -> Bool {
         let directory = (path as NSString).deletingLastPathComponent
-        guard access(directory.isEmpty ? "." : directory, W_OK | X_OK) == 0 else { return false }
+        let dir = directory.isEmpty ? "." : directory
+        // A directory that does not exist is not a permission problem: opening reports it.
+        guard FileManager.default.fileExists(atPath: dir) else { return true }
+        guard access(dir, W_OK | X_OK) == 0 else { return false }
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
             if access(file, W_OK) != 0 { return false }
         }
