@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import DocmergeModel
+import DocmergeSQLite
 import Foundation
 
 /// Whether this process may write a database: the file, its WAL and shared-memory files
@@ -33,5 +34,13 @@ public enum WriteAccess {
 
     public static func refusal(_ path: String) -> DocmergeError {
         DocmergeError(.conflict, "You cannot write \(TerminalText.escape(path)); run as the docmerge user or join its group.")
+    }
+
+    /// The refusal for a write SQLite refused as read-only (the file's permissions changed
+    /// under a running command, say), so the steward reads the same sentence; nil for any
+    /// other error.
+    public static func refusal(for error: any Error, path: String) -> DocmergeError? {
+        guard let error = error as? SQLiteError, error.isReadOnly else { return nil }
+        return refusal(path)
     }
 }
