@@ -117,5 +117,12 @@ public enum Schema {
                 WHERE review_status <> 'pending';
             CREATE INDEX documents_sampled ON documents(sampled) WHERE sampled = 1;
             """),
+        .init(id: 4, name: "references across a record's documents", sql: """
+            ALTER TABLE resources ADD COLUMN full_url TEXT;
+            ALTER TABLE resources ADD COLUMN unresolved TEXT;
+            CREATE INDEX resources_original_id ON resources(patient_id, resource_type, doc_key);
+            CREATE INDEX resources_full_url ON resources(patient_id, full_url) WHERE full_url IS NOT NULL;
+            CREATE INDEX resources_unresolved ON resources(patient_id) WHERE unresolved IS NOT NULL;
+            """),
     ])
 }

@@ -68,8 +68,9 @@ struct ReviewShowCommand: Command {
         try args.noExtraPositionals(1)
         let store = try RecordStore.open(try args.database())
         let detail = try store.documentDetail(id)
-        let extraction = (try? JSONParser.parse(detail.extraction)) ?? .null
+        let extraction = (try? JSONParser.parse(detail.extraction, rawResources: true)) ?? .null
         let entries = ReviewShowCommand.entries(extraction, merged: detail.mergedIDs)
+        let unresolved = try store.unresolvedReferences(documentID: id)
         if args.flag("json") {
             var members = detail.summary.json.objectValue ?? []
             members += [
@@ -82,6 +83,9 @@ struct ReviewShowCommand: Command {
                 JSONMember("entries", .array(entries)),
                 JSONMember("history", .array(detail.history.map { (try? JSONParser.parse(Array($0.jsonLine.utf8))) ?? .null })),
                 JSONMember("conflicts", .array(detail.conflicts.map { (try? JSONParser.parse($0)) ?? .null })),
+                JSONMember("unresolved_references", .array(unresolved.map {
+                    .object([JSONMember("resource", .string($0.resource)), JSONMember("reference", .string($0.reference))])
+                })),
             ]
             Output.out(JSON.object(members).text)
             return 0
@@ -107,6 +111,10 @@ struct ReviewShowCommand: Command {
             Output.out(line)
             if let snippet = entry["snippet"]?.stringValue { Output.out("       \"\(snippet)\"") }
         }
+        if !unresolved.isEmpty {
+            Output.out("Unresolved references (\(unresolved.count), kept as written; nothing in the record is their target):")
+            for item in unresolved { Output.out("  \(item.resource) → \(item.reference)") }
+        }
         if !detail.conflicts.isEmpty {
             Output.out("Re-ingest conflicts: \(detail.conflicts.count) newer extraction(s) were kept aside (see --json).")
         }
@@ -119,7 +127,11 @@ struct ReviewShowCommand: Command {
     static func entries(_ extraction: JSON, merged: [String: String]) -> [JSON] {
         let items = extraction["entries"]?.arrayValue ?? []
         let resources = items.map { $0["resource"] ?? .null }
-        let keys = ResourceIdentity.keys(resources.map { ($0["resourceType"]?.stringValue ?? "", $0["id"]?.stringValue) })
+        let keys = ResourceIdentity.keys(resources.map { resource -> (type: String, id: String?, content: String) in
+            let id = resource["id"]?.stringValue
+            guard id == nil, case .raw(let raw) = resource else { return (resource["resourceType"]?.stringValue ?? "", id, "") }
+            return (resource["resourceType"]?.stringValue ?? "", nil, ResourceIdentity.contentKey(raw))
+        })
         return zip(zip(items, resources), keys).map { pair, key in
             let (entry, resource) = pair
             let type = resource["resourceType"]?.stringValue ?? ""
