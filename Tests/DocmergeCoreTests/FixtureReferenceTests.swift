@@ -25,7 +25,12 @@ import Testing
             for doc in split.documents {
                 guard case .merged = try t.merge(doc) else { Issue.record("\(file): \(doc.documentID) not merged"); continue }
             }
-            let report = BundleReferenceCheck.check(try JSONParser.parse(try t.store.bundle(mrn: mrn)))
+            let exported = try t.store.bundle(mrn: mrn)
+            if let directory = ProcessInfo.processInfo.environment["DOCMERGE_FHIR_EXPORTS"], !directory.isEmpty {
+                // For Tests/fhir_validate.py (an outside R4 validator), which .ci/run runs afterwards.
+                try Data(exported).write(to: URL(fileURLWithPath: directory).appendingPathComponent(URL(fileURLWithPath: file).lastPathComponent))
+            }
+            let report = BundleReferenceCheck.check(try JSONParser.parse(exported))
             total += report.references
             unresolved += report.unresolved.map { "\(URL(fileURLWithPath: file).lastPathComponent): \($0.resource) → \($0.reference)" }
         }
