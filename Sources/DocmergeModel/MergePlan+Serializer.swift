@@ -14,10 +14,11 @@ public struct ReferenceRewriter: Sendable {
     /// The reference to write, or nil when nothing known is its target.
     public func resolve(_ reference: String) -> String? {
         if reference.hasPrefix("#") { return reference }
+        // Patient first: no entry's address can capture a reference meant for the patient.
+        if reference.hasPrefix("Patient/") { return patientReference }
         if let mapped = map[reference] { return mapped }
         let base = ReferenceText.unversioned(reference)
         if base != reference, let mapped = map[base] { return mapped }
-        if reference.hasPrefix("Patient/") { return patientReference }
         return nil
     }
 
