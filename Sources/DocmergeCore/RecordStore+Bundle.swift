@@ -44,7 +44,7 @@ extension RecordStore {
                 SELECT document_id, document_name, coalesce(uploaded_at, created_at), model, fallback_used,
                        coalesce(classified_as, CASE WHEN flag_codes = '' THEN 'auto_approved' ELSE 'flagged' END), flag_reason,
                        review_status, review_action, reviewed_by, version, updated_at
-                FROM documents WHERE patient_id = ? AND is_merged = 1 ORDER BY arrival, id
+                FROM documents WHERE patient_id = ? ORDER BY arrival, id
                 """, [patient.rowID]) { r in
                 (status: r.text(7), provenance: DocumentProvenance(
                     documentID: r.text(0), documentName: r.optionalText(1), uploadedAt: r.text(2), model: r.text(3),

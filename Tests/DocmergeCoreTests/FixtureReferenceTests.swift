@@ -22,15 +22,26 @@ import Testing
             let bundle = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
             let mrn = "MRN-REF-\(index)"
             let split = FixtureSplitter.split(bundle, mrn: mrn, prefix: "ref\(index)")
-            for doc in split.documents {
+            for (i, var doc) in split.documents.enumerated() {
+                if i % 2 == 1 { doc.confidence = 0.5 }   // flagged: its resources carry the unverified tag
                 guard case .merged = try t.merge(doc) else { Issue.record("\(file): \(doc.documentID) not merged"); continue }
             }
+            if split.documents.count > 3 {
+                try t.store.markCorrect(documentID: split.documents[3].documentID, reviewer: "fixture-steward")
+            }
+            let unverified = try t.count("""
+                SELECT count(*) FROM resources r JOIN documents d ON d.document_id = r.document_id
+                WHERE d.review_status = 'flagged' AND r.patient_id = (SELECT id FROM patients WHERE mrn = ?)
+                """, mrn)
             let exported = try t.store.bundle(mrn: mrn)
             if let directory = ProcessInfo.processInfo.environment["DOCMERGE_FHIR_EXPORTS"], !directory.isEmpty {
                 // For Tests/fhir_validate.py (an outside R4 validator), which .ci/run runs afterwards.
                 try Data(exported).write(to: URL(fileURLWithPath: directory).appendingPathComponent(URL(fileURLWithPath: file).lastPathComponent))
             }
-            let report = BundleReferenceCheck.check(try JSONParser.parse(exported))
+            let parsed = try JSONParser.parse(exported)
+            let tagged = (parsed["entry"]?.arrayValue ?? []).filter { RecordTagTests.tags($0["resource"]).contains("unverified") }
+            #expect(tagged.count == unverified, "\(file)")
+            let report = BundleReferenceCheck.check(parsed)
             total += report.references
             unresolved += report.unresolved.map { "\(URL(fileURLWithPath: file).lastPathComponent): \($0.resource) → \($0.reference)" }
         }
