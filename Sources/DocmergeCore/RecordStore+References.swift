@@ -98,14 +98,39 @@ extension RecordStore {
             """, [patientRowID, base, documentID]) { $0.text(0) + "/" + $0.text(1) }
     }
 
-    /// References of the document's resources that resolved nowhere when they were
-    /// written, each with the resource holding it.
+    /// References of the document's resources that resolve nowhere in the record now: not
+    /// contained, not the registry patient, not a resource of the patient's record (at the
+    /// version named, for a versioned reference). Each with the resource holding it.
     public func unresolvedReferences(documentID: String) throws -> [(resource: String, reference: String)] {
+        guard let patient = try db.first("SELECT p.id, p.fhir_id FROM documents d JOIN patients p ON p.id = d.patient_id WHERE d.document_id = ?",
+                                         [documentID], { (rowID: $0.int64(0), fhirID: $0.text(1)) }) else { return [] }
+        var versions: [String: Int?] = [:]
+        func resolves(_ reference: String) throws -> Bool {
+            if reference.hasPrefix("#") { return true }
+            guard let relative = ReferenceText.relative(reference) else { return false }
+            if relative.type == "Patient" { return relative.id == patient.fhirID && relative.version == nil }
+            let key = relative.type + "/" + relative.id
+            let version: Int?
+            if let known = versions[key] {
+                version = known
+            } else {
+                version = try db.first("SELECT version_id FROM resources WHERE patient_id = ? AND resource_type = ? AND fhir_id = ?",
+                                       [patient.rowID, relative.type, relative.id]) { $0.int(0) }
+                versions[key] = .some(version)
+            }
+            guard let version else { return false }
+            return relative.version.map { $0 == String(version) } ?? true
+        }
         var out: [(String, String)] = []
-        try db.forEach("SELECT resource_type, fhir_id, unresolved FROM resources WHERE document_id = ? AND unresolved IS NOT NULL ORDER BY id",
-                       [documentID]) { row in
-            let list = (try? JSONParser.parse(row.bytes(2)))?.arrayValue ?? []
-            for item in list { if let reference = item.stringValue { out.append((row.text(0) + "/" + row.text(1), reference)) } }
+        let rows = try db.query("SELECT resource_type, fhir_id, body FROM resources WHERE document_id = ? ORDER BY id", [documentID]) {
+            ($0.text(0) + "/" + $0.text(1), $0.bytes(2))
+        }
+        for (resource, body) in rows {
+            var seen = Set<String>()
+            for reference in BundleReferenceCheck.references(in: (try? JSONParser.parse(body)) ?? .null)
+            where seen.insert(reference).inserted {
+                if try !resolves(reference) { out.append((resource, reference)) }
+            }
         }
         return out
     }

@@ -82,3 +82,18 @@ import Testing
         #expect(result.inserted == 2)
     }
 }
+
+extension ReferenceLinkTests {
+    @Test func aReferenceLeftDanglingByARollbackIsListed() throws {
+        let t = try TestStore()
+        _ = try t.merge(DocumentBuilder.clinical(id: "problems", mrn: "MRN-R", conditions: 1, medications: 0))
+        _ = try t.merge(Self.medication("meds", mrn: "MRN-R", reason: "Condition/c0"))
+        #expect(try t.store.unresolvedReferences(documentID: "meds").isEmpty)
+        let untouched = try Self.reasonOf(t, "meds")?.bytes
+        try t.store.rollback(documentID: "problems", reviewer: "s", reason: nil)
+        #expect(try Self.reasonOf(t, "meds")?.bytes == untouched, "rollback leaves every other resource byte-identical")
+        let listed = try t.store.unresolvedReferences(documentID: "meds")
+        #expect(listed.count == 1 && listed[0].reference.hasPrefix("Condition/"))
+        #expect(BundleReferenceCheck.check(try JSONParser.parse(try t.store.bundle(mrn: "MRN-R"))).unresolved.map(\.reference) == [listed[0].reference])
+    }
+}
