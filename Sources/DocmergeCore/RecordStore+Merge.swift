@@ -68,6 +68,7 @@ extension RecordStore {
         if let existing, existing.mrn != x.mrn {
             return .refused(ExtractionError(path: "$.patient.mrn", message: "document \(x.documentID) is already merged for patient \(existing.mrn); this file names patient \(x.mrn)"))
         }
+        if existing == nil, let refusal = try unknownPatientRefusal(document) { return .refused(refusal) }
         let seenBefore = try db.scalarInt("SELECT 1 FROM extractions WHERE document_id = ? AND content_hash = ?",
                                           x.documentID, document.contentHash) != nil
         if let existing, seenBefore {
@@ -99,16 +100,10 @@ extension RecordStore {
                 return .conflict(documentID: x.documentID, status: existing.status)
             }
         }
-        let patient: RegistryPatient
-        if let known = try self.patient(mrn: x.mrn) {
-            patient = known
-        } else {
-            let demographics = document.registrationDemographics
-            patient = try registerPatient(PatientRecord(mrn: x.mrn, name: demographics.name, birthDate: demographics.birthDate),
-                                          actor: actor, reason: "first document \(x.documentID)")
-        }
+        let patient = try registryPatient(for: document, actor: actor)
         let thresholds = document.thresholds
-        let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: patient.demographics)
+        let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: patient.demographics,
+                                                                     registeredPatient: patient.registered(by: x.documentID))
         let clock = now()
         let at = Timestamp.format(clock)
         let plan = try linkAcrossDocuments(document.plan, patientRowID: patient.rowID)

@@ -132,7 +132,17 @@ public enum Schema {
                 WHERE id IN (SELECT r.id FROM recount r JOIN documents d ON d.id = r.id WHERE d.resource_count <> r.n);
             DROP TABLE recount;
             """),
-        .init(id: 5, name: "references across a record's documents", sql: """
+        .init(id: 5, name: "registry patients: the registering document, check 7, meta", sql: """
+            ALTER TABLE patients ADD COLUMN registered_by_document TEXT;
+            ALTER TABLE patients ADD COLUMN new_patient_document TEXT;
+            CREATE TABLE IF NOT EXISTS migration_notes(migration_id INTEGER PRIMARY KEY, note TEXT NOT NULL);
+            INSERT INTO migration_notes(migration_id, note)
+                SELECT 5, 'registry Patients given meta.versionId and meta.lastUpdated: ' || count(*) || ' rows changed'
+                FROM patients WHERE json_valid(resource) AND json_extract(resource, '$.meta.versionId') IS NULL;
+            UPDATE patients SET resource = json_set(resource, '$.meta.versionId', '1', '$.meta.lastUpdated', last_updated)
+                WHERE json_valid(resource) AND json_extract(resource, '$.meta.versionId') IS NULL;
+            """),
+        .init(id: 6, name: "references across a record's documents", sql: """
             ALTER TABLE resources ADD COLUMN full_url TEXT;
             ALTER TABLE resources ADD COLUMN unresolved TEXT;
             CREATE INDEX resources_original_id ON resources(patient_id, resource_type, doc_key);

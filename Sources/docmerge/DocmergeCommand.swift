@@ -10,6 +10,7 @@ struct DocmergeCommand {
                    .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self)],
         "audit": [.of(AuditVerifyCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
+        "config": [.of(ConfigCheckCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
@@ -36,6 +37,7 @@ struct DocmergeCommand {
           backup --out FILE           consistent online copy
           audit verify                check the audit hash chain
           legacy import FILE          records from the old approval workflow
+          config check [--config FILE]  the effective configuration as JSON
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.

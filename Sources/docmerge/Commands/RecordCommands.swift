@@ -10,8 +10,11 @@ struct PatientsImportCommand: Command {
 
         Adds registry patients, or updates them by MRN. FILE is NDJSON or a JSON array of FHIR
         Patient resources (the MRN is the identifier typed MR, else one whose system names an MRN,
-        else the first), a FHIR Bundle of them, or CSV with the header mrn,given,family,birth_date.
-        One transaction; an audit row per change.
+        else the first; the original id is kept as an identifier), a FHIR Bundle of them, or CSV
+        with the header mrn,given,family,birth_date (mrn required). A name ending in .csv is read
+        as CSV, .json/.ndjson/.jsonl as JSON; otherwise the first character decides. Birth dates
+        must be FHIR dates (YYYY, YYYY-MM or YYYY-MM-DD). One transaction; an audit row per
+        change; progress on standard error every 10,000 patients.
         """
 
     static func run(_ args: Arguments) async throws -> Int32 {
@@ -23,7 +26,11 @@ struct PatientsImportCommand: Command {
         }
         let records = try PatientImport.parse(Array(data), fileName: file)
         let store = try RecordStore.open(db, create: true)
-        let summary = try store.importPatients(records)
+        let total = records.count
+        if total >= 10_000 { Output.err("patients import: \(total) patients read; importing") }
+        let summary = try store.importPatients(records, every: 10_000) { done in
+            if total >= 10_000 { Output.err("patients import: \(done) of \(total) patients done") }
+        }
         Output.out("\(records.count) patients read: \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged.")
         return 0
     }

@@ -67,9 +67,7 @@ struct TuneCommand: Command {
             }
             var updated = config
             updated.thresholds = best.thresholds
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(updated).write(to: URL(fileURLWithPath: path))
+            try Data((updated.prettyText() + "\n").utf8).write(to: URL(fileURLWithPath: path))
             Output.out("Wrote \(path). Restart the runner with --config \(path) to use it.")
         }
         return 0
