@@ -148,6 +148,13 @@ public enum Schema {
             CREATE INDEX resources_original_id ON resources(patient_id, resource_type, doc_key);
             CREATE INDEX resources_full_url ON resources(patient_id, full_url) WHERE full_url IS NOT NULL;
             CREATE INDEX resources_unresolved ON resources(patient_id) WHERE unresolved IS NOT NULL;
+            UPDATE resources SET full_url = (
+                SELECT json_extract(e.value, '$.fullUrl') FROM documents d, json_each(d.extraction, '$.entries') e
+                WHERE d.document_id = resources.document_id AND json_valid(d.extraction)
+                  AND json_extract(e.value, '$.resource.resourceType') = resources.resource_type
+                  AND 'id:' || json_extract(e.value, '$.resource.id') = resources.doc_key
+                  AND json_type(e.value, '$.fullUrl') = 'text')
+            WHERE doc_key LIKE 'id:%';
             """),
     ])
 }
