@@ -142,7 +142,16 @@ public enum Schema {
             UPDATE patients SET resource = json_set(resource, '$.meta.versionId', '1', '$.meta.lastUpdated', last_updated)
                 WHERE json_valid(resource) AND json_extract(resource, '$.meta.versionId') IS NULL;
             """),
-        .init(id: 6, name: "references across a record's documents", sql: """
+        .init(id: 6, name: "conflict resolutions, legacy documents", sql: """
+            ALTER TABLE conflicts ADD COLUMN resolution TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_by TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;
+            ALTER TABLE conflicts ADD COLUMN reason TEXT;
+            ALTER TABLE documents ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
+            UPDATE documents SET legacy = 1
+                WHERE document_id IN (SELECT document_id FROM audit WHERE action = 'legacy_import');
+            """),
+        .init(id: 7, name: "references across a record's documents", sql: """
             ALTER TABLE resources ADD COLUMN full_url TEXT;
             ALTER TABLE resources ADD COLUMN unresolved TEXT;
             CREATE INDEX resources_original_id ON resources(patient_id, resource_type, doc_key);

@@ -51,6 +51,11 @@ public struct DocumentProvenance: Sendable {
         }
     }
 
+    /// What the steward did: the activity, or `refiled` (moved to this patient's record).
+    var stewardRole: (code: String, display: String) {
+        reviewAction == "refile" ? ("refiled", "Refiled: a person moved the document to this patient's record") : activity
+    }
+
     private func meta() -> JSON {
         .object([JSONMember("source", .string(ResourceIdentity.source(documentID: documentID))),
                  JSONMember("versionId", .string(String(version))), JSONMember("lastUpdated", .string(updatedAt)),
@@ -84,7 +89,7 @@ public struct DocumentProvenance: Sendable {
         if let reviewedBy, reviewAction != nil {
             agents.append(.object([
                 JSONMember("type", participant("verifier", "Verifier")),
-                JSONMember("role", .array([.object([JSONMember("coding", .array([RecordCodes.coding(activity.code, activity.display)]))])])),
+                JSONMember("role", .array([.object([JSONMember("coding", .array([RecordCodes.coding(stewardRole.code, stewardRole.display)]))])])),
                 JSONMember("who", .object([JSONMember("display", .string("data steward \(reviewedBy)"))])),
             ]))
         }

@@ -7,8 +7,9 @@ struct DocmergeCommand {
     static let groups: [String: [CommandEntry]] = [
         "patients": [.of(PatientsImportCommand.self)],
         "review": [.of(ReviewListCommand.self), .of(ReviewShowCommand.self), .of(ReviewMarkCorrectCommand.self),
-                   .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self)],
-        "audit": [.of(AuditVerifyCommand.self)],
+                   .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self),
+                   .of(ReviewConflictCommand.self), .of(ReviewRefileCommand.self)],
+        "audit": [.of(AuditVerifyCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
         "config": [.of(ConfigCheckCommand.self)],
     ]
@@ -29,13 +30,15 @@ struct DocmergeCommand {
           patients import FILE        add registry patients (FHIR Patient NDJSON/JSON, or CSV)
           bundle MRN                  the patient's FHIR Bundle on stdout
           history MRN [--json]        the patient's audit trail
-          review list|show|mark-correct|correct|rollback|retry
+          review list|show|mark-correct|correct|rollback|retry|conflict|refile
                                       verify flagged documents (the data is already merged)
           metrics [--format json|prometheus]
           tune [--json] [--apply FILE]  what-if table over thresholds
           dashboard --out FILE.html   self-contained HTML dashboard
           backup --out FILE           consistent online copy
           audit verify                check the audit hash chain
+          audit list [--since T] [--until T] [--action A] [--actor NAME] [--document DOC] [--json]
+                                      audit rows across patients
           legacy import FILE          records from the old approval workflow
           config check [--config FILE]  the effective configuration as JSON
 

@@ -90,3 +90,26 @@ import Testing
         #expect(try t.store.export(mrn: "MRN-T", options).leftOut == 0)
     }
 }
+
+extension RecordTagTests {
+    /// Refile keeps the mark (the document is judged again for its new patient); accepting a
+    /// held re-extraction is a person's decision and removes it.
+    @Test func refileKeepsTheTagAndAcceptingAConflictRemovesIt() throws {
+        let t = try TestStore()
+        try Self.flaggedAndApproved(t)
+        _ = try t.merge(DocumentBuilder.clinical(id: "other", mrn: "MRN-T2"))
+        _ = try t.store.refile(documentID: "low", toMRN: "MRN-T2", reviewer: "steward-3", reason: "wrong patient")
+        let moved = try Self.merged(t, "low")
+        #expect(moved.count == 5 && moved.allSatisfy { Self.tags($0) == ["unverified"] })
+        let provenance = try #require(try ProvenanceTests.export(t, "MRN-T2").provenances["low"])
+        #expect(provenance["agent"]?[1]?["role"]?[0]?["coding"]?[0]?["code"]?.stringValue == "refiled")
+        #expect(try ProvenanceTests.export(t, "MRN-T").provenances["low"] == nil)
+        var again = DocumentBuilder.clinical(id: "low", mrn: "MRN-T2", conditions: 2, medications: 1)
+        again.extractedAt = "2026-11-30T00:00:00Z"
+        guard case .conflict = try t.merge(again) else { Issue.record("a re-ingest after a person's decision is a conflict"); return }
+        _ = try t.store.acceptConflict(documentID: "low", reviewer: "steward-3")
+        let accepted = try Self.merged(t, "low")
+        #expect(accepted.count == 3 && accepted.allSatisfy { Self.tags($0).isEmpty })
+        #expect(ProvenanceTests.activity(try ProvenanceTests.export(t, "MRN-T2").provenances["low"]) == "corrected")
+    }
+}

@@ -14,8 +14,8 @@ struct BundleCommand: Command {
         Resources of a flagged document carry meta.tag code `unverified` until a person decides.
         Every fullUrl is BASE/Type/id, so references resolve by FHIR's bundle rules.
           --verified-only  leave out unverified resources (says how many on standard error)
-          --check          print no Bundle: list every reference that resolves nowhere in it,
-                           exit 1 if there is one
+          --check          print no Bundle: list every reference that resolves nowhere in it
+                           (resource → reference  (source document)), exit 1 if there is one
           --base URL       the RESTful base of the fullUrls (else $DOCMERGE_FHIR_BASE, else
                            \(RecordCodes.defaultBase))
         """
@@ -45,13 +45,13 @@ struct BundleCommand: Command {
         }
         let report = BundleReferenceCheck.check(try JSONParser.parse(exported.bytes))
         for item in report.unresolved {
-            Output.out("\(item.resource)\t\(item.reference)\t\(item.source ?? "")")
+            Output.out("\(safe(item.resource)) → \(safe(item.reference))" + (item.source.map { "  (\(safe($0)))" } ?? ""))
         }
         if report.unresolved.isEmpty {
             Output.err("All \(report.references) references of \(mrn)'s record resolve.")
             return 0
         }
-        Output.err("\(report.unresolved.count) of \(report.references) references of \(mrn)'s record resolve nowhere (listed: resource, reference, source document).")
+        Output.err("\(report.unresolved.count) of \(report.references) references of \(mrn)'s record resolve nowhere (listed: resource → reference, and the resource's source document).")
         return 1
     }
 }
