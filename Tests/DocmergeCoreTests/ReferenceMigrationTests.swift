@@ -4,15 +4,15 @@ import DocmergeSQLite
 import DocmergeTestSupport
 import Testing
 
-/// Migration 6 gives resources merged before it their entry's fullUrl, so later documents
+/// The references migration (the last) gives resources merged before it their entry's fullUrl, so later documents
 /// can point at them by it.
 @Suite struct ReferenceMigrationTests {
     @Test func resourcesMergedBeforeTheMigrationAreFoundByTheirFullUrl() throws {
-        let dir = TemporaryDirectory("docmerge-migration-6")
+        let dir = TemporaryDirectory("docmerge-migration-refs")
         let path = dir.file("old.sqlite")
         do {
             let db = try Connection(path: path)
-            _ = try Schema.migrator.migrate(db, upTo: 5)
+            _ = try Schema.migrator.migrate(db, upTo: Schema.migrator.migrations.count - 1)
             try db.execute("""
                 INSERT INTO patients(mrn, fhir_id, name, birth_date, resource, version, created_at, last_updated)
                     VALUES ('MRN-OLD', 'MRN-OLD', 'Old Timer', '1930-01-01', '{"resourceType":"Patient","id":"MRN-OLD"}', 1, 't', 't');
