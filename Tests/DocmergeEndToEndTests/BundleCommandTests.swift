@@ -50,6 +50,9 @@ import Testing
         #expect(show.stdout.contains("Unresolved references (2") && show.stdout.contains("→ Condition/nowhere"))
         let json = try JSONParser.parse(Array(try DocmergeBinary.run(["review", "show", "meds", "--json", "--db", db]).stdout.utf8))
         #expect(json["unresolved_references"]?.arrayValue?.compactMap { $0["reference"]?.stringValue }.first == "Condition/nowhere")
+        let mergedAs = (json["entries"]?.arrayValue ?? []).compactMap { $0["merged_as"]?.stringValue }
+        #expect(mergedAs.count == 2 && mergedAs.allSatisfy { $0.hasPrefix("MedicationStatement/") } && Set(mergedAs).count == 2,
+                "id-less entries are found under their content keys")
     }
 
     @Test func theOperatorChoosesTheRestfulBase() throws {
