@@ -57,8 +57,11 @@ extension RecordStore {
                 throw DocmergeError(.conflict, "Document \(documentID) has no open re-ingest conflict to accept.")
             }
             let held = try heldDocument(newest.raw, documentID: documentID, mrn: doc.mrn, decoder: decoder)
-            let changes = try writeContribution(held.plan, patientRowID: doc.patientRowID, documentID: documentID, keepBodies: true)
             let at = timestamp()
+            let plan = try linkAcrossDocuments(held.plan, patientRowID: doc.patientRowID)
+            var changes = try writeContribution(plan, patientRowID: doc.patientRowID, documentID: documentID, tags: [],
+                                                keepBodies: true, at: at)
+            changes.absorb(try relinkWaitingReferences(to: plan, patientRowID: doc.patientRowID, at: at))
             let recordVersion = try bumpRecordVersion(doc.patientRowID, if: changes.count > 0, at: at)
             // Applied as a correction: the judged extraction (what `tune` replays) stays; the
             // held one stays in the conflicts table, marked accepted.

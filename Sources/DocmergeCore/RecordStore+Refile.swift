@@ -57,10 +57,13 @@ extension RecordStore {
             let fromVersion = try bumpRecordVersion(doc.patientRowID, if: !removedIDs.isEmpty, at: at)
 
             // Into the new one, as a fresh merge.
-            let changes = try writeContribution(held.plan, patientRowID: target.rowID, documentID: documentID, at: at)
-            let toVersion = try bumpRecordVersion(target.rowID, if: changes.count > 0, at: at)
             let x = held.extraction
             let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: target.demographics)
+            let plan = try linkAcrossDocuments(held.plan, patientRowID: target.rowID)
+            var changes = try writeContribution(plan, patientRowID: target.rowID, documentID: documentID,
+                                                tags: RecordTag.merged(flagged: !findings.isEmpty), at: at)
+            changes.absorb(try relinkWaitingReferences(to: plan, patientRowID: target.rowID, at: at))
+            let toVersion = try bumpRecordVersion(target.rowID, if: changes.count > 0, at: at)
             let status: ReviewStatus = findings.isEmpty ? .autoApproved : .flagged
             let flagReason = QualityCheck.reasonText(findings)
             try db.run("""
