@@ -20,10 +20,9 @@ public struct MergeCommand: Sendable {
     public let document: PreparedDocument
     public var mrn: String { document.extraction.mrn }
     public var documentID: String { document.extraction.documentID }
-    /// The record version planned against; nil: the patient is not registered yet.
+    /// The record version planned against; nil: the patient is not registered yet (the
+    /// write registers it, under the registry policy).
     public let expectedPatientVersion: Int?
-    /// Registers the patient first (its first document).
-    public let registration: PatientRecord?
     /// The document version planned against; nil: the document is new.
     public let expectedDocumentVersion: Int?
     /// This extraction's first arrival (recorded so a late replay of it changes nothing).

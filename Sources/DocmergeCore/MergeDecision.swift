@@ -15,7 +15,7 @@ public struct MergeDecision: Sendable {
     public static func documentFindings(_ document: PreparedDocument) -> [Finding] {
         let x = document.extraction
         return QualityCheck(thresholds: document.thresholds).evaluate(
-            confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model, resourceCount: x.entries.count,
+            confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model, resourceCount: x.resourceCount,
             documentPatient: nil, registry: nil)
     }
 
@@ -29,12 +29,12 @@ public struct MergeDecision: Sendable {
                             existing: DocumentSnapshot?, sampleRate: Double, actor: String = "pipeline") -> MergeDecision {
         let x = document.extraction
         let hash = document.contentHash
-        func decided(_ action: MergeCommand.Action, records: Bool = false, registration: PatientRecord? = nil,
+        func decided(_ action: MergeCommand.Action, records: Bool = false,
                      patientAfter: PatientSnapshot? = nil, documentAfter: DocumentSnapshot? = nil) -> MergeDecision {
             var after = documentAfter ?? existing
             if records { after?.seenHashes.insert(hash) }
             let command = MergeCommand(document: document, expectedPatientVersion: patient.isRegistered ? patient.version : nil,
-                                       registration: registration, expectedDocumentVersion: existing?.version,
+                                       expectedDocumentVersion: existing?.version,
                                        recordsExtraction: records, action: action, actor: actor)
             return MergeDecision(command: command, patientAfter: patientAfter ?? patient, documentAfter: after)
         }
@@ -55,11 +55,9 @@ public struct MergeDecision: Sendable {
             }
             if existing.humanDecision { return decided(.conflict(existing.status), records: !seenBefore) }
         }
-        var registration: PatientRecord?
         var registry = patient.registry
         if registry == nil {
-            let d = document.registrationDemographics
-            registration = PatientRecord(mrn: x.mrn, name: d.name, birthDate: d.birthDate)
+            let d = PatientRegistration(x)
             registry = RegistryDemographics(name: d.name, birthDate: d.birthDate)
         }
         let findings = documentFindings + registryFindings(document, registry: registry ?? RegistryDemographics(name: nil, birthDate: nil))
@@ -94,7 +92,7 @@ public struct MergeDecision: Sendable {
             documentID: x.documentID, mrn: x.mrn, status: status, isMerged: true, humanDecision: false, contentHash: hash,
             extractedAt: x.extractedAtText, version: write.documentVersionAfter,
             seenHashes: (existing?.seenHashes ?? []).union([hash]), resources: after)
-        return decided(.merge(write), records: !seenBefore, registration: registration,
+        return decided(.merge(write), records: !seenBefore,
                        patientAfter: PatientSnapshot(mrn: x.mrn, registry: registry, version: recordVersion),
                        documentAfter: documentAfter)
     }

@@ -117,5 +117,53 @@ public enum Schema {
                 WHERE review_status <> 'pending';
             CREATE INDEX documents_sampled ON documents(sampled) WHERE sampled = 1;
             """),
+        .init(id: 4, name: "resource_count counts every entry but the Patient entry", sql: """
+            CREATE TABLE IF NOT EXISTS migration_notes(migration_id INTEGER PRIMARY KEY, note TEXT NOT NULL);
+            CREATE TEMP TABLE recount AS
+                SELECT d.id AS id, (SELECT count(*) FROM json_each(d.extraction, '$.entries') e
+                                    WHERE coalesce(json_extract(e.value, '$.resource.resourceType'), '') <> 'Patient') AS n
+                FROM documents d
+                WHERE json_valid(d.extraction) AND json_type(d.extraction, '$.entries') = 'array';
+            INSERT INTO migration_notes(migration_id, note)
+                SELECT 4, 'resource_count recomputed from the stored extraction (the Patient entry is evidence, not a resource): '
+                          || count(*) || ' of ' || (SELECT count(*) FROM documents) || ' document rows changed; none was reclassified'
+                FROM recount r JOIN documents d ON d.id = r.id WHERE d.resource_count <> r.n;
+            UPDATE documents SET resource_count = (SELECT n FROM recount r WHERE r.id = documents.id)
+                WHERE id IN (SELECT r.id FROM recount r JOIN documents d ON d.id = r.id WHERE d.resource_count <> r.n);
+            DROP TABLE recount;
+            """),
+        .init(id: 5, name: "registry patients: the registering document, check 7, meta", sql: """
+            ALTER TABLE patients ADD COLUMN registered_by_document TEXT;
+            ALTER TABLE patients ADD COLUMN new_patient_document TEXT;
+            CREATE TABLE IF NOT EXISTS migration_notes(migration_id INTEGER PRIMARY KEY, note TEXT NOT NULL);
+            INSERT INTO migration_notes(migration_id, note)
+                SELECT 5, 'registry Patients given meta.versionId and meta.lastUpdated: ' || count(*) || ' rows changed'
+                FROM patients WHERE json_valid(resource) AND json_extract(resource, '$.meta.versionId') IS NULL;
+            UPDATE patients SET resource = json_set(resource, '$.meta.versionId', '1', '$.meta.lastUpdated', last_updated)
+                WHERE json_valid(resource) AND json_extract(resource, '$.meta.versionId') IS NULL;
+            """),
+        .init(id: 6, name: "conflict resolutions, legacy documents", sql: """
+            ALTER TABLE conflicts ADD COLUMN resolution TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_by TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;
+            ALTER TABLE conflicts ADD COLUMN reason TEXT;
+            ALTER TABLE documents ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
+            UPDATE documents SET legacy = 1
+                WHERE document_id IN (SELECT document_id FROM audit WHERE action = 'legacy_import');
+            """),
+        .init(id: 7, name: "references across a record's documents", sql: """
+            ALTER TABLE resources ADD COLUMN full_url TEXT;
+            ALTER TABLE resources ADD COLUMN unresolved TEXT;
+            CREATE INDEX resources_original_id ON resources(patient_id, resource_type, doc_key);
+            CREATE INDEX resources_full_url ON resources(patient_id, full_url) WHERE full_url IS NOT NULL;
+            CREATE INDEX resources_unresolved ON resources(patient_id) WHERE unresolved IS NOT NULL;
+            UPDATE resources SET full_url = (
+                SELECT json_extract(e.value, '$.fullUrl') FROM documents d, json_each(d.extraction, '$.entries') e
+                WHERE d.document_id = resources.document_id AND json_valid(d.extraction)
+                  AND json_extract(e.value, '$.resource.resourceType') = resources.resource_type
+                  AND 'id:' || json_extract(e.value, '$.resource.id') = resources.doc_key
+                  AND json_type(e.value, '$.fullUrl') = 'text')
+            WHERE doc_key LIKE 'id:%';
+            """),
     ])
 }

@@ -7,9 +7,11 @@ struct DocmergeCommand {
     static let groups: [String: [CommandEntry]] = [
         "patients": [.of(PatientsImportCommand.self)],
         "review": [.of(ReviewListCommand.self), .of(ReviewShowCommand.self), .of(ReviewMarkCorrectCommand.self),
-                   .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self)],
-        "audit": [.of(AuditVerifyCommand.self)],
+                   .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self),
+                   .of(ReviewConflictCommand.self), .of(ReviewRefileCommand.self)],
+        "audit": [.of(AuditVerifyCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
+        "config": [.of(ConfigCheckCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
@@ -28,14 +30,17 @@ struct DocmergeCommand {
           patients import FILE        add registry patients (FHIR Patient NDJSON/JSON, or CSV)
           bundle MRN                  the patient's FHIR Bundle on stdout
           history MRN [--json]        the patient's audit trail
-          review list|show|mark-correct|correct|rollback|retry
+          review list|show|mark-correct|correct|rollback|retry|conflict|refile
                                       verify flagged documents (the data is already merged)
           metrics [--format json|prometheus]
           tune [--json] [--apply FILE]  what-if table over thresholds
           dashboard --out FILE.html   self-contained HTML dashboard
           backup --out FILE           consistent online copy
           audit verify                check the audit hash chain
+          audit list [--since T] [--until T] [--action A] [--actor NAME] [--document DOC] [--json]
+                                      audit rows across patients
           legacy import FILE          records from the old approval workflow
+          config check [--config FILE]  the effective configuration as JSON
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.
@@ -53,10 +58,24 @@ struct DocmergeCommand {
             Output.err(error.description)
             code = error.exitCode
         } catch {
-            Output.err("\(error)")
-            code = 1
+            if let refusal = WriteAccess.refusal(for: error, path: databaseArgument(args) ?? "the database") {
+                Output.err(refusal.message)
+                code = refusal.exitCode
+            } else {
+                Output.err("\(error)")
+                code = 1
+            }
         }
         exit(code)
+    }
+
+    /// `--db FILE` (or `--db=FILE`) among the arguments, else DOCMERGE_DB.
+    static func databaseArgument(_ args: [String]) -> String? {
+        for (i, arg) in args.enumerated() {
+            if arg == "--db", i + 1 < args.count { return args[i + 1] }
+            if arg.hasPrefix("--db=") { return String(arg.dropFirst(5)) }
+        }
+        return ProcessInfo.processInfo.environment["DOCMERGE_DB"]
     }
 
     static func dispatch(_ args: inout [String]) async throws -> Int32 {

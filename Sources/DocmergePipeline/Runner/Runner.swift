@@ -67,6 +67,9 @@ public struct Runner: Sendable {
         } catch {
             throw Failure(description: "Cannot open the database \(options.dbPath): \(StoreFailure.describe(error)).", exitCode: 1)
         }
+        // The first line once the database is open: what every document is judged with.
+        logger.error(options.config.effectiveSummary)
+        for note in store.migrationNotes { logger.error(note) }
         let stages = Stages(options: options, inbox: inbox, store: store, metrics: metrics)
         let signalWatcher = options.signals == nil ? SignalWatcher() : nil
         let signals = options.signals ?? signalWatcher?.signals ?? AsyncStream { $0.finish() }

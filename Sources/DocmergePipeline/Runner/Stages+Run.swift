@@ -14,7 +14,7 @@ extension Stages {
         let workers = settings.decodeWorkers > 0 ? settings.decodeWorkers : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let classifier = Classifier(inbox: inbox,
                                     decoder: ExtractionDecoder(maxBytes: settings.maxFileBytes, maxDepth: settings.maxDepth),
-                                    thresholds: options.config.thresholds)
+                                    thresholds: options.config.judgement)
         let classify = ClassifyStage(width: workers, classifier: classifier)
         let reader = StoreReader(dbPath: options.dbPath)
         let sampleRate = settings.sampleRate

@@ -25,6 +25,8 @@ public actor StoreStage {
     let metrics: MetricsCollector
     let clock: any PipelineClock
     public internal(set) var summary = RunSummary()
+    /// What the migrations this open applied said they did (the runner logs them).
+    public nonisolated let migrationNotes: [String]
     private var commits = 0
     private var fatal: String?
     /// Per patient: the latest epoch a failure invalidated.
@@ -40,6 +42,7 @@ public actor StoreStage {
     public init(dbPath: String, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector,
                 clock: any PipelineClock = SystemClock(), faults: FaultInjection = .none) throws {
         self.store = try StoreStage.open(dbPath, settings, faults)
+        self.migrationNotes = store.migrationNotes
         self.dbPath = dbPath
         self.settings = settings
         self.faults = faults
