@@ -18,11 +18,6 @@ extension RecordStore {
     func write(_ command: MergeCommand, sampleRate: Double) throws -> MergeOutcome {
         let x = command.document.extraction
         if case .unchanged(let status) = command.action { return .unchanged(documentID: x.documentID, status: status) }
-        let moved = VersionMoved(mrn: x.mrn, documentID: x.documentID)
-        let version = try db.first("SELECT version FROM patients WHERE mrn = ?", [x.mrn]) { $0.int(0) }
-        guard version == command.expectedPatientVersion else { throw moved }
-        let documentVersion = try db.first("SELECT version FROM documents WHERE document_id = ?", [x.documentID]) { $0.int(0) }
-        guard documentVersion == command.expectedDocumentVersion else { throw moved }
-        return try applyMerge(command.document, actor: command.actor, sampleRate: sampleRate)
+        return try applyMerge(command.document, actor: command.actor, sampleRate: sampleRate, premise: command)
     }
 }

@@ -18,4 +18,11 @@ public struct ReorderBuffer<Item> {
         }
         return ready
     }
+
+    /// Everything still waiting, in sequence order (the input ended with gaps).
+    public mutating func drain() -> [Item] {
+        let rest = pending.sorted { $0.key < $1.key }.map(\.value)
+        pending.removeAll()
+        return rest
+    }
 }

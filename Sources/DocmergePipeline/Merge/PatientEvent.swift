@@ -36,4 +36,11 @@ public enum StoreItem: Sendable {
     case request(StoreRequest)
     /// A file that needs no write (refused, vanished): passes on in order.
     case passthrough(FileAction)
+
+    public var seq: Int {
+        switch self {
+        case .request(let request): request.ticket.seq
+        case .passthrough(let action): action.ticket.seq
+        }
+    }
 }

@@ -31,6 +31,10 @@ public actor StoreStage {
     private var fatal: String?
     /// Per patient: the latest epoch a failure invalidated.
     private var poisoned: [String: Int] = [:]
+    /// First submissions enter transactions in arrival order across patients too (as with
+    /// one writer): a file's first request waits here until every earlier file's has come.
+    /// A replanned request (its ticket already passed) goes straight on.
+    private var arrivals = ReorderBuffer<StoreItem>()
 
     static func open(_ path: String, _ settings: Config.Pipeline, _ faults: FaultInjection) throws -> RecordStore {
         let store = try RecordStore(path: path, busyTimeoutMs: settings.busyTimeoutMs)
@@ -58,7 +62,18 @@ public actor StoreStage {
     /// pipeline can stop. Every request is answered, so every patient actor can finish.
     public func run(input: WorkQueue<StoreItem>, output: WorkQueue<[FileAction]>,
                     onCommit: @Sendable () -> Void, onFatal: @Sendable (String) -> Void) async -> String? {
-        while let batch = await input.next(max: max(1, settings.batchMax)) {
+        var ended = false
+        while !ended {
+            var batch: [StoreItem] = []
+            if let taken = await input.next(max: max(1, settings.batchMax)) {
+                for item in taken {
+                    if item.seq < arrivals.nextSeq { batch.append(item) } else { batch += arrivals.insert(seq: item.seq, item) }
+                }
+            } else {
+                ended = true
+                batch = arrivals.drain()
+            }
+            if batch.isEmpty { continue }
             let wasFatal = fatal != nil
             var actions: [FileAction] = []
             var requests: [StoreRequest] = []
