@@ -19,7 +19,8 @@ let package = Package(
         .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel"],
                           resources: [.copy("Samples")],
                           swiftSettings: strict + [.define("DOCMERGE_FAULTS", .when(configuration: .debug))]),
-        .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel"],
+        // The stress kit's checker and lock-holding drill read and lock the database directly.
+        .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel", "DocmergeSQLite"],
                 path: "Stress/StressKit", swiftSettings: strict),
         .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeStressKit", "DocmergeCore", "DocmergeModel"],
                           path: "Stress/docmerge-stress", swiftSettings: strict),

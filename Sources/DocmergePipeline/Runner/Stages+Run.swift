@@ -53,6 +53,9 @@ extension Stages {
                 if child.isStage { stagesLeft -= 1 }
             }
             group.cancelAll()
+            let summary = await store.summary
+            let written = await store.statementsRun, read = await reader.statementsRun
+            logger.debug("cost: \(written) statements written and \(read) read for \(summary.files) files")
             return fatal
         }
     }

@@ -12,6 +12,9 @@ public actor StoreReader {
 
     public init(dbPath: String) { self.dbPath = dbPath }
 
+    /// Statements run on the read connection (the benchmark's cost per document).
+    public var statementsRun: Int { store?.statementsRun ?? 0 }
+
     private func open() throws -> RecordStore {
         if let store { return store }
         let opened = try RecordStore(path: dbPath, readOnly: true)
