@@ -1,10 +1,12 @@
 import DocmergeModel
 
 /// The patient-level decision for one document, pure: replay / stale / people-win /
-/// merge, the registry checks, and the exact row changes. The patient's merge actor
-/// runs it on the state it holds; `RecordStore.merge` runs it on state read inside its
-/// transaction. Returns the command and the state the patient and document will be in
-/// once it commits, so the next document can be planned on top of this one.
+/// merge, the versions it rests on, and the row changes it expects. The patient's merge
+/// actor runs it on the state it holds. Returns the command and the state the patient and
+/// document will be in once it commits, so the next document can be planned on top of
+/// this one. A replay is settled here (nothing goes to the database); everything else is
+/// written by the store's merge, which re-reads what it needs in its transaction (the
+/// registry checks, cross-document references) and refuses a plan whose versions moved.
 public struct MergeDecision: Sendable {
     public let command: MergeCommand
     public let patientAfter: PatientSnapshot
@@ -17,12 +19,6 @@ public struct MergeDecision: Sendable {
         return QualityCheck(thresholds: document.thresholds).evaluate(
             confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model, resourceCount: x.resourceCount,
             documentPatient: nil, registry: nil)
-    }
-
-    /// The checks against the registry (date of birth, name).
-    public static func registryFindings(_ document: PreparedDocument, registry: RegistryDemographics) -> [Finding] {
-        guard let entry = document.extraction.documentPatient else { return [] }
-        return QualityCheck(thresholds: document.thresholds).conflicts(PatientEvidence(patient: entry.resource), registry)
     }
 
     public static func plan(_ document: PreparedDocument, documentFindings: [Finding], patient: PatientSnapshot,
@@ -60,7 +56,10 @@ public struct MergeDecision: Sendable {
             let d = PatientRegistration(x)
             registry = RegistryDemographics(name: d.name, birthDate: d.birthDate)
         }
-        let findings = documentFindings + registryFindings(document, registry: registry ?? RegistryDemographics(name: nil, birthDate: nil))
+        // The registry checks (5–7) run with the write, which re-reads the registry row in
+        // its transaction; the prediction here needs only whether the document is flagged
+        // by the document-only checks (the replay line's status).
+        let findings = documentFindings
         var current = existing?.resources ?? [:]
         var inserts: [PlannedResource] = []
         var updates: [MergeWrite.Update] = []
