@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DocmergeCore
 import DocmergeModel
 import Foundation
 
@@ -17,13 +18,19 @@ public struct Inbox: Sendable {
         guard FileManager.default.fileExists(atPath: self.root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InboxError("The watch directory \(root) does not exist or is not a directory.")
         }
-        for folder in [processed, rejected] {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
+        try ensureFolders()
         // An explanation half-written when a runner died: its file is still in the inbox
         // and will be refused again.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: rejected)) ?? [] where name.hasSuffix(".tmp") {
             try? FileManager.default.removeItem(atPath: rejected + "/" + name)
+        }
+    }
+
+    /// `processed/` and `rejected/` (0770), re-created if someone removed them, or the
+    /// whole inbox, while the runner runs.
+    public func ensureFolders() throws {
+        for folder in [processed, rejected] {
+            do { try PrivateFiles.createFolder(folder) } catch let error as DocmergeError { throw InboxError(error.message) }
         }
     }
 
@@ -104,6 +111,10 @@ public struct Inbox: Sendable {
                 unlink(source)
                 return target
             }
+            if errno == ENOENT, attempt == 0, Inbox.identity(atPath: source) != nil {
+                try ensureFolders()   // removed while running (or the whole inbox re-created)
+                if link(source, path) == 0 { unlink(source); return target }
+            }
             if errno != EEXIST { throw InboxError("Cannot move \(name) to \(folder): \(String(cString: strerror(errno))).") }
             // A crash between link and unlink leaves the same file under both names.
             if let there = Inbox.identity(atPath: path), there.inode == current.inode, there.device == current.device {
@@ -134,6 +145,7 @@ public struct Inbox: Sendable {
     public func reject(_ ticket: FileTicket, reason: String, jsonPath: String, documentID: String?,
                        at: Date) throws -> String? {
         let source = root + "/" + ticket.name
+        if access(rejected, F_OK) != 0 { try ensureFolders() }
         for attempt in 0..<10_000 {
             guard let current = Inbox.identity(atPath: source), current == ticket.identity else { return nil }
             let target = Inbox.candidateName(ticket.name, attempt)
@@ -164,7 +176,8 @@ public struct Inbox: Sendable {
     /// Writes through a temporary file and `rename`, with fsync.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let temp = path + ".tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        unlink(temp)   // a leftover keeps its old mode; a new file gets no access for others
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else { throw InboxError("Cannot write \(path): \(String(cString: strerror(errno))).") }
         var offset = 0
         while offset < bytes.count {

@@ -47,7 +47,10 @@ public struct Runner: Sendable {
             throw Failure(description: "\(error)", exitCode: 1)
         }
         let lock: RunnerLock
-        do { lock = try RunnerLock(paths: [options.dbPath + ".lock", inbox.root + "/.docmerge.lock"]) } catch {
+        do {
+            lock = try RunnerLock(paths: [RealPath.resolve(options.dbPath) + ".lock", inbox.root + "/.docmerge.lock"],
+                                  database: options.dbPath)
+        } catch {
             throw Failure(description: "\(error)", exitCode: 4)
         }
         defer { lock.release() }

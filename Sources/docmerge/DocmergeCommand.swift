@@ -8,7 +8,7 @@ struct DocmergeCommand {
         "patients": [.of(PatientsImportCommand.self)],
         "review": [.of(ReviewListCommand.self), .of(ReviewShowCommand.self), .of(ReviewMarkCorrectCommand.self),
                    .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self)],
-        "audit": [.of(AuditVerifyCommand.self)],
+        "audit": [.of(AuditVerifyCommand.self), .of(AuditHeadCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
     ]
     static let commands: [CommandEntry] = [
@@ -34,7 +34,9 @@ struct DocmergeCommand {
           tune [--json] [--apply FILE]  what-if table over thresholds
           dashboard --out FILE.html   self-contained HTML dashboard
           backup --out FILE           consistent online copy
-          audit verify                check the audit hash chain
+          audit verify [--expect-head HASH]
+                                      check the audit hash chain (and audit.jsonl, the records)
+          audit head                  latest audit hash and row count, to keep elsewhere
           legacy import FILE          records from the old approval workflow
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,

@@ -22,7 +22,7 @@ struct TuneCommand: Command {
     static func run(_ args: Arguments) async throws -> Int32 {
         try args.noExtraPositionals(0)
         let config = try ConfigLoader.load(args.value("config"))
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         let analysis = TuneAnalysis(cases: try store.tuneCases(),
                                     band: config.pipeline.targetFlagRateLow...config.pipeline.targetFlagRateHigh,
                                     current: config.thresholds)
