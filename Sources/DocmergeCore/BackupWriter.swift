@@ -26,9 +26,9 @@ public struct BackupWriter {
         }
         removeAbandonedPartials()
         let temporary = folder + "/" + partialPrefix + String(getpid())
-        unlink(temporary)
-        unlink(temporary + "-journal")
-        defer { unlink(temporary); unlink(temporary + "-journal") }
+        let remove = { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) } }
+        remove()
+        defer { remove() }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else {
             throw DocmergeError(.failure, "Cannot create the backup \(destination): \(String(cString: strerror(errno))).")
@@ -75,8 +75,7 @@ public struct BackupWriter {
     /// Partials of earlier backups to this name whose process is gone (killed halfway).
     func removeAbandonedPartials() {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(partialPrefix) {
-            let rest = name.dropFirst(partialPrefix.count)
-            let pidText = rest.hasSuffix("-journal") ? rest.dropLast(8) : rest
+            let pidText = name.dropFirst(partialPrefix.count).prefix { $0.isNumber }
             guard let pid = Int32(pidText), pid != getpid() else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
         }

@@ -58,6 +58,8 @@ public struct Runner: Sendable {
         let writer: StoreWriter
         do {
             writer = try StoreWriter(dbPath: options.dbPath, settings: settings, logger: logger, metrics: metrics)
+        } catch let error as DocmergeError {
+            throw Failure(description: error.message, exitCode: error.exitCode)
         } catch {
             throw Failure(description: "Cannot open the database \(options.dbPath): \(error).", exitCode: 1)
         }
