@@ -25,9 +25,14 @@ public final class RecordStore {
             try Schema.requireCurrent(db, path: path)
         } else {
             try Schema.refuseForeign(db, path: path)
-            try Schema.migrator.migrate(db)
+            let applied = try Schema.migrator.migrate(db)
+            migrationNotes = try Schema.notes(db, applied: applied)
         }
     }
+
+    /// What the migrations applied by this open said they did (e.g. how many rows a
+    /// recount changed), for the runner to log.
+    public private(set) var migrationNotes: [String] = []
 
     /// Opens an existing database for a command; a missing file is a clear error.
     public static func open(_ path: String, create: Bool = false) throws -> RecordStore {
