@@ -12,6 +12,9 @@ public struct Config: Codable, Sendable, Equatable {
         public var maxDepth = 64
         /// Documents read but not yet committed, at most.
         public var maxInFlight = 512
+        /// Memory budget of the documents in flight, in bytes (each charged 4 bytes per
+        /// byte of its file; see README, Memory): bounds peak memory whatever the file sizes.
+        public var maxInFlightBytes = 512 * 1024 * 1024
         /// Parallel decode workers (0: one per core).
         public var decodeWorkers = 0
         /// Documents per group-commit transaction, at most.
@@ -48,6 +51,7 @@ public struct Config: Codable, Sendable, Equatable {
             maxFileBytes = try c.decodeIfPresent(Int.self, forKey: .maxFileBytes) ?? d.maxFileBytes
             maxDepth = try c.decodeIfPresent(Int.self, forKey: .maxDepth) ?? d.maxDepth
             maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? d.maxInFlight
+            maxInFlightBytes = try c.decodeIfPresent(Int.self, forKey: .maxInFlightBytes) ?? d.maxInFlightBytes
             decodeWorkers = try c.decodeIfPresent(Int.self, forKey: .decodeWorkers) ?? d.decodeWorkers
             batchMax = try c.decodeIfPresent(Int.self, forKey: .batchMax) ?? d.batchMax
             rescanSeconds = try c.decodeIfPresent(Double.self, forKey: .rescanSeconds) ?? d.rescanSeconds
@@ -66,6 +70,7 @@ public struct Config: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case maxFileBytes = "max_file_bytes", maxDepth = "max_depth", maxInFlight = "max_in_flight"
+            case maxInFlightBytes = "max_in_flight_bytes"
             case decodeWorkers = "decode_workers", batchMax = "batch_max"
             case rescanSeconds = "rescan_seconds", settleMs = "settle_ms", retryAttempts = "retry_attempts"
             case retryBaseMs = "retry_base_ms", metricsIntervalSeconds = "metrics_interval_seconds"

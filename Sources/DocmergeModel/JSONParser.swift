@@ -146,7 +146,9 @@ struct JSONReader {
 
     mutating func parseRaw(depth: Int) throws(JSONSyntaxError) -> RawJSON {
         var out: [UInt8] = []
-        out.reserveCapacity(1024)
+        // Exactly the input's extent (an upper bound of the minified size): a large
+        // resource is copied once, never through a doubling buffer twice its size.
+        out.reserveCapacity(rawExtent())
         var members: [RawJSON.Member] = []
         var references: [RawJSON.Reference] = []
         try rawValue(depth: depth, level: 0, out: &out, members: &members, references: &references)

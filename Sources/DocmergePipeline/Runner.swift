@@ -40,6 +40,7 @@ public struct Runner: Sendable {
     public init(options: Options) { self.options = options }
 
     public func run() async throws -> RunSummary {
+        MemoryTuning.apply()
         let settings = options.config.pipeline
         let logger = options.logger
         let inbox: Inbox
@@ -71,8 +72,10 @@ public struct Runner: Sendable {
         let finished = WorkQueue<[FileAction]>()
         let finisher = FileFinisher(inbox: inbox, logger: logger)
         let permits = AsyncSemaphore(permits: max(1, settings.maxInFlight))
+        let bytes = InFlightBytes(budget: settings.maxInFlightBytes)
         let ingest = IngestStage(inbox: inbox, output: tickets, permits: permits, stop: stop, settleMs: settings.settleMs,
-                                 parkSeconds: settings.parkSeconds, rescanSeconds: settings.rescanSeconds)
+                                 parkSeconds: settings.parkSeconds, rescanSeconds: settings.rescanSeconds,
+                                 bytes: bytes, maxFileBytes: settings.maxFileBytes, logger: logger)
         let decode = DecodeStage(inbox: inbox,
                                  decoder: ExtractionDecoder(maxBytes: settings.maxFileBytes, maxDepth: settings.maxDepth),
                                  thresholds: options.config.thresholds)
@@ -145,7 +148,7 @@ public struct Runner: Sendable {
                     await finished.finish()
                     return fatal
                 }
-                stages.addTask { await finisher.run(input: finished, ingest: ingest, permits: permits); return nil }
+                stages.addTask { await finisher.run(input: finished, ingest: ingest, permits: permits, bytes: bytes); return nil }
                 var fatal: String?
                 for await result in stages { if let result { fatal = result } }
                 return fatal
