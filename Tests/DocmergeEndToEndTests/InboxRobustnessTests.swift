@@ -160,3 +160,42 @@ import Testing
         #expect(peak < (96 << 20) + budget, "peak RSS \(peak >> 20) MiB for 16 files of \(template.count >> 20) MiB")
     }
 }
+
+/// Issue 14, item 1: `review list --json` over 100,000 flagged documents streams its
+/// output: its peak memory, read from /proc once its first bytes arrive (the old code
+/// built the whole array first), stays small.
+@Suite struct StreamedOutputTests {
+    @Test(.timeLimit(.minutes(3)))
+    func reviewListJSONStreams() throws {
+        let dir = TemporaryDirectory("docmerge-stream")
+        let db = dir.file("db.sqlite")
+        #expect(try DocmergeBinary.run(["audit", "verify", "--db", db]).status == 3)
+        let (inbox, _) = try dir.site()
+        try drop(DocumentBuilder.clinical(id: "seed", mrn: "MRN-1").bytes, name: "seed.json", into: inbox)
+        #expect(try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once", "--quiet"]).status == 0)
+        let insert = try sqlite3Tool(db, """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+            INSERT INTO documents(document_id, patient_id, document_name, review_status, flag_reason, flag_codes, is_merged,
+                confidence, model, fallback_used, thresholds, extraction, content_hash, created_at, updated_at)
+            SELECT 'bulk-' || i, 1, 'scan-' || i || '.pdf', 'flagged', 'extraction confidence 0.5 is below the 0.80 threshold',
+                'low_confidence', 1, 0.5, 'm', 0, '{}', '{}', 'h' || i, '2026-11-28T10:00:00Z', '2026-11-28T10:00:00Z' FROM n;
+            """)
+        #expect(insert.status == 0, "\(insert.output)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: DocmergeBinary.path)
+        process.arguments = ["review", "list", "--json", "--db", db]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let handle = out.fileHandleForReading
+        let first = handle.readData(ofLength: 1)
+        let peak = ProcessTools.peakRSS(pid: process.processIdentifier) ?? Int.max
+        let rest = handle.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let list = try JSONParser.parse(Array(first + rest))
+        #expect(list.arrayValue?.count == 100_000)
+        print("review list --json: \(first.count + rest.count) bytes out, peak RSS at first byte \(peak >> 20) MiB")
+        #expect(peak < 64 << 20, "peak RSS \(peak >> 20) MiB")
+    }
+}

@@ -30,11 +30,13 @@ struct ReviewListCommand: Command {
             guard let d = Double(days) else { throw DocmergeError(.usage, "--overdue-days takes a number.") }
             filter.overdueDays = d
         }
-        let items = try store.reviewList(filter)
         if args.flag("json") {
-            Output.out(JSON.array(items.map(\.json)).text)
+            var stream = JSONArrayOutput()
+            try store.eachReviewItem(filter) { stream.append($0.json) }
+            stream.finish()
             return 0
         }
+        let items = try store.reviewList(filter)
         let what = filter.conflicts ? "with a re-ingest conflict" : (filter.sample ? "in the quality sample" : "flagged for verification")
         let overdue = items.filter(\.overdue).count
         Output.out("\(items.count) document\(items.count == 1 ? "" : "s") \(what)" + (filter.conflicts || filter.sample ? "" : ", \(overdue) overdue"))
