@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DocmergeModel
 import DocmergeSQLite
 import Foundation
 
@@ -22,7 +23,7 @@ public struct BackupWriter {
     /// Copies, verifies, names. Returns the number of audit rows verified in the copy.
     public func write(from store: RecordStore) throws -> Int {
         if FileManager.default.fileExists(atPath: destination) {
-            throw DocmergeError(.conflict, "\(destination) already exists; choose a new name for the backup.")
+            throw DocmergeError(.conflict, "\(TerminalText.escape(destination)) already exists; choose a new name for the backup.")
         }
         removeAbandonedPartials()
         let temporary = folder + "/" + partialPrefix + String(getpid())
@@ -31,7 +32,7 @@ public struct BackupWriter {
         defer { remove() }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else {
-            throw DocmergeError(.failure, "Cannot create the backup \(destination): \(String(cString: strerror(errno))).")
+            throw DocmergeError(.failure, "Cannot create the backup \(TerminalText.escape(destination)): \(String(cString: strerror(errno))).")
         }
         close(fd)
         let killAfterSteps = ProcessInfo.processInfo.environment["DOCMERGE_FAULT_KILL_DURING_BACKUP"].flatMap { Int($0) }
@@ -43,12 +44,12 @@ public struct BackupWriter {
                 if let killAfterSteps, steps >= killAfterSteps { kill(getpid(), SIGKILL) }
             }
         } catch let error as SQLiteError {
-            throw DocmergeError(.failure, "The backup to \(destination) failed: \(error.message).")
+            throw DocmergeError(.failure, "The backup to \(TerminalText.escape(destination)) failed: \(error.message).")
         }
         let rows = try verify(temporary)
         guard link(temporary, destination) == 0 else {
             let reason = errno == EEXIST ? "it appeared while the copy was made" : String(cString: strerror(errno))
-            throw DocmergeError(.conflict, "Cannot name the backup \(destination): \(reason).")
+            throw DocmergeError(.conflict, "Cannot name the backup \(TerminalText.escape(destination)): \(reason).")
         }
         let dirFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirFD >= 0 { fsync(dirFD); close(dirFD) }
@@ -59,15 +60,15 @@ public struct BackupWriter {
     func verify(_ path: String) throws -> Int {
         let copy: RecordStore
         do { copy = try RecordStore(path: path, readOnly: true) } catch let error as SQLiteError {
-            throw DocmergeError(.failure, "The backup copy cannot be opened: \(error.message); nothing was written to \(destination).")
+            throw DocmergeError(.failure, "The backup copy cannot be opened: \(error.message); nothing was written to \(TerminalText.escape(destination)).")
         }
         let check = try copy.db.scalarText("PRAGMA quick_check")
         guard check == "ok" else {
-            throw DocmergeError(.failure, "The backup copy fails SQLite's quick_check; nothing was written to \(destination).")
+            throw DocmergeError(.failure, "The backup copy fails SQLite's quick_check; nothing was written to \(TerminalText.escape(destination)).")
         }
         let audit = try copy.verifyAudit()
         if let problem = audit.problem {
-            throw DocmergeError(.failure, "The backup copy fails audit verification (\(problem)); nothing was written to \(destination).")
+            throw DocmergeError(.failure, "The backup copy fails audit verification (\(problem)); nothing was written to \(TerminalText.escape(destination)).")
         }
         return audit.rows
     }

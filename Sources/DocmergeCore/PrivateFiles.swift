@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DocmergeModel
 import Foundation
 
 /// Files and folders that hold patient data get no access for others, whatever the
@@ -17,14 +18,14 @@ public enum PrivateFiles {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         if fd >= 0 { close(fd); return }
         guard errno == EEXIST else {
-            throw DocmergeError(.failure, "Cannot create the database \(path): \(String(cString: strerror(errno))).")
+            throw DocmergeError(.failure, "Cannot create the database \(TerminalText.escape(path)): \(String(cString: strerror(errno))).")
         }
     }
 
     /// `mkdir` with mode 0770 (less if the umask says so); an existing folder is fine.
     public static func createFolder(_ path: String) throws {
         if mkdir(path, folderMode) == 0 || errno == EEXIST { return }
-        throw DocmergeError(.failure, "Cannot create the folder \(path): \(String(cString: strerror(errno))).")
+        throw DocmergeError(.failure, "Cannot create the folder \(TerminalText.escape(path)): \(String(cString: strerror(errno))).")
     }
 
     /// Paths among `paths` that exist and allow more than 0660 (files) or 0770 (folders).

@@ -1,3 +1,4 @@
+import DocmergeModel
 import DocmergeSQLite
 
 /// Whose database a SQLite file is. docmerge migrates only its own (or an empty file);
@@ -17,22 +18,22 @@ extension Schema {
 
     static func refuseForeign(_ db: Connection, path: String) throws {
         if try userTables(db) > 0, try !isDocmerge(db) {
-            throw DocmergeError(.failure, "\(path) is another program's SQLite database (it has tables but no docmerge schema); docmerge will not use or change it.")
+            throw DocmergeError(.failure, "\(TerminalText.escape(path)) is another program's SQLite database (it has tables but no docmerge schema); docmerge will not use or change it.")
         }
     }
 
     static func requireCurrent(_ db: Connection, path: String) throws {
         try refuseForeign(db, path: path)
         guard try userTables(db) > 0 else {
-            throw DocmergeError(.notFound, "\(path) holds no docmerge records yet (an empty database).")
+            throw DocmergeError(.notFound, "\(TerminalText.escape(path)) holds no docmerge records yet (an empty database).")
         }
         let version = try migrator.currentVersion(db)
         let known = migrator.migrations.count
         if version < known {
-            throw DocmergeError(.failure, "The database \(path) has schema version \(version) of \(known); run `docmerge run` once to upgrade it (read-only commands never migrate).")
+            throw DocmergeError(.failure, "The database \(TerminalText.escape(path)) has schema version \(version) of \(known); run `docmerge run` once to upgrade it (read-only commands never migrate).")
         }
         if version > known {
-            throw DocmergeError(.failure, "The database \(path) has schema version \(version), newer than this docmerge knows (\(known)); use a newer docmerge.")
+            throw DocmergeError(.failure, "The database \(TerminalText.escape(path)) has schema version \(version), newer than this docmerge knows (\(known)); use a newer docmerge.")
         }
     }
 }

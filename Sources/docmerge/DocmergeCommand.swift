@@ -7,9 +7,11 @@ struct DocmergeCommand {
     static let groups: [String: [CommandEntry]] = [
         "patients": [.of(PatientsImportCommand.self)],
         "review": [.of(ReviewListCommand.self), .of(ReviewShowCommand.self), .of(ReviewMarkCorrectCommand.self),
-                   .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self)],
-        "audit": [.of(AuditVerifyCommand.self), .of(AuditHeadCommand.self)],
+                   .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self),
+                   .of(ReviewConflictCommand.self), .of(ReviewRefileCommand.self)],
+        "audit": [.of(AuditVerifyCommand.self), .of(AuditHeadCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
+        "config": [.of(ConfigCheckCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
@@ -28,7 +30,7 @@ struct DocmergeCommand {
           patients import FILE        add registry patients (FHIR Patient NDJSON/JSON, or CSV)
           bundle MRN                  the patient's FHIR Bundle on stdout
           history MRN [--json]        the patient's audit trail
-          review list|show|mark-correct|correct|rollback|retry
+          review list|show|mark-correct|correct|rollback|retry|conflict|refile
                                       verify flagged documents (the data is already merged)
           metrics [--format json|prometheus]
           tune [--json] [--apply FILE]  what-if table over thresholds
@@ -37,7 +39,10 @@ struct DocmergeCommand {
           audit verify [--expect-head HASH]
                                       check the audit hash chain (and audit.jsonl, the records)
           audit head                  latest audit hash and row count, to keep elsewhere
+          audit list [--since T] [--until T] [--action A] [--actor NAME] [--document DOC] [--json]
+                                      audit rows across patients
           legacy import FILE          records from the old approval workflow
+          config check [--config FILE]  the effective configuration as JSON
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.

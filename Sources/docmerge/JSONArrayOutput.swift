@@ -3,7 +3,7 @@ import Foundation
 
 /// A JSON array written to standard output element by element, in 64 KiB writes: a
 /// long list costs one element's memory, not the whole document's (`review list --json`
-/// over 200,000 documents). The bytes are exactly `JSON.array(...).text` plus a newline.
+/// over 200,000 documents). The bytes are exactly those of `Output.json(JSON.array(...))`.
 struct JSONArrayOutput {
     private var buffer: [UInt8] = [UInt8(ascii: "[")]
     private var first = true
@@ -22,7 +22,7 @@ struct JSONArrayOutput {
     }
 
     private mutating func flush() {
-        FileHandle.standardOutput.write(Data(buffer))
+        Output.bytes(buffer)   // escaped as every JSON output is (per element: chunks end between elements)
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -194,7 +194,7 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let list = try JSONParser.parse(Array(first + rest))
-        #expect(list.arrayValue?.count == 100_000)
+        #expect((list.arrayValue?.count ?? 0) >= 100_000, "the 100,000 flagged (and the seed, if it was flagged)")
         print("review list --json: \(first.count + rest.count) bytes out, peak RSS at first byte \(peak >> 20) MiB")
         #expect(peak < 64 << 20, "peak RSS \(peak >> 20) MiB")
     }
