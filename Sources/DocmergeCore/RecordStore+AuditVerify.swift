@@ -93,7 +93,8 @@ extension RecordStore {
             SELECT d.document_id FROM documents d
             WHERE d.human_decision = 1 AND NOT EXISTS (
                 SELECT 1 FROM audit a WHERE a.document_id = d.document_id AND a.action NOT IN
-                    ('merge', 're_merge', 'retry_merge', 'merge_failed', 'stale_extraction_ignored', 'reingest_conflict'))
+                    ('merge', 're_merge', 'retry_merge', 'merge_failed', 'stale_extraction_ignored', 'reingest_conflict',
+                     'patient_registered', 'patient_updated'))
             ORDER BY d.id LIMIT 1
             """) {
             return "the review decision on document \(id) has no audit row: the row that recorded it was deleted"
