@@ -117,5 +117,17 @@ public enum Schema {
                 WHERE review_status <> 'pending';
             CREATE INDEX documents_sampled ON documents(sampled) WHERE sampled = 1;
             """),
+        .init(id: 4, name: "review console accounts", sql: """
+            CREATE TABLE stewards(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('steward', 'viewer')),
+                password_salt TEXT NOT NULL,
+                password_key TEXT NOT NULL,
+                password_iterations INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            """),
     ])
 }

@@ -10,10 +10,13 @@ struct DocmergeCommand {
                    .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self)],
         "audit": [.of(AuditVerifyCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
+        "stewards": [.of(StewardsAddCommand.self), .of(StewardsRemoveCommand.self), .of(StewardsListCommand.self),
+                     .of(StewardsPasswdCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
         .of(MetricsCommand.self), .of(TuneCommand.self), .of(DashboardCommand.self), .of(BackupCommand.self),
+        .of(ServeCommand.self),
     ]
 
     static let usage = """
@@ -36,6 +39,10 @@ struct DocmergeCommand {
           backup --out FILE           consistent online copy
           audit verify                check the audit hash chain
           legacy import FILE          records from the old approval workflow
+          serve [--listen 127.0.0.1:8470]
+                                      the stewards' review console in a browser
+          stewards add|remove|list|passwd NAME [--role steward|viewer]
+                                      review-console accounts (password on stdin or asked)
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.
