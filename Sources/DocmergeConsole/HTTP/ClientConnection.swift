@@ -39,6 +39,7 @@ struct ClientConnection: ~Copyable {
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         var headEnd: Int?
+        var scanned = 0
         while headEnd == nil {
             let deadline = buffer.isEmpty ? min(idleDeadline, readDeadline) : readDeadline
             switch receive(into: &chunk, deadline: deadline) {
@@ -46,10 +47,9 @@ struct ClientConnection: ~Copyable {
             case .closed: return .dropped
             case .bytes(let n): buffer.append(contentsOf: chunk[0..<n])
             }
-            headEnd = HTTPParser.headEnd(buffer)
-            if headEnd == nil {
-                do { try HTTPParser.checkPartial(buffer, limits: limits) } catch { return .refused(error) }
-            }
+            headEnd = HTTPParser.headEnd(buffer, from: scanned - 3)
+            do { try HTTPParser.checkPartial(buffer, from: scanned, upTo: headEnd, limits: limits) } catch { return .refused(error) }
+            scanned = buffer.count
         }
         guard let end = headEnd else { return .dropped }
         let head: RequestHead

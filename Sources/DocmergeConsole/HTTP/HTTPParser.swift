@@ -15,16 +15,22 @@ public enum HTTPParser {
     static let tokenCharacters = Set(Array("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8))
 
     /// The index just past the blank line that ends the head, if it has arrived.
-    public static func headEnd(_ buffer: [UInt8]) -> Int? {
+    /// Scans from `start` on (the bytes before were scanned already).
+    public static func headEnd(_ buffer: [UInt8], from start: Int = 0) -> Int? {
         guard buffer.count >= 4 else { return nil }
-        for i in 3..<buffer.count where buffer[i] == 0x0A && buffer[i - 1] == 0x0D && buffer[i - 2] == 0x0A && buffer[i - 3] == 0x0D {
+        for i in max(3, start)..<buffer.count where buffer[i] == 0x0A && buffer[i - 1] == 0x0D && buffer[i - 2] == 0x0A && buffer[i - 3] == 0x0D {
             return i + 1
         }
         return nil
     }
 
     /// Checks a head still arriving against the limits, so an endless line is refused early.
-    public static func checkPartial(_ buffer: [UInt8], limits: HTTPLimits) throws(HTTPError) {
+    /// Checks the bytes from `start` on: a bare LF is refused at once rather than waited on.
+    public static func checkPartial(_ buffer: [UInt8], from start: Int = 0, upTo end: Int? = nil, limits: HTTPLimits) throws(HTTPError) {
+        for i in start..<max(start, end ?? buffer.count) where buffer[i] == 0x0A && (i == 0 || buffer[i - 1] != 0x0D) {
+            throw HTTPError(400, "Lines must end with CRLF.")
+        }
+        guard end == nil else { return }
         let lineEnd = buffer.firstIndex(of: 0x0A)
         if (lineEnd ?? buffer.count) > limits.maxRequestLine {
             throw HTTPError(414, "The request line is longer than \(limits.maxRequestLine) bytes.")

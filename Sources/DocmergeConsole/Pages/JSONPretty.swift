@@ -1,3 +1,4 @@
+import DocmergeCore
 import DocmergeModel
 
 /// Indented JSON for people to read and edit in a form (member order and number text kept).
@@ -40,6 +41,16 @@ struct EntryView {
             if case .number(let n)? = entry["confidence"] { confidence = n }
             return EntryView(resource: resource, type: type, snippet: entry["snippet"]?.stringValue, confidence: confidence,
                              mergedAs: type == "Patient" ? nil : merged[type + "\u{0}" + key])
+        }
+    }
+
+    /// The document's resources as they are in the record (after a correction), without
+    /// the `meta` the merge stamped on them, so a further correction starts from them.
+    static func current(_ resources: [RecordStore.MergedResource]) -> [EntryView] {
+        resources.map { r in
+            var resource = (try? JSONParser.parse(r.body)) ?? .null
+            if case .object(let members) = resource { resource = .object(members.filter { $0.key != "meta" }) }
+            return EntryView(resource: resource, type: r.resourceType, snippet: nil, confidence: nil, mergedAs: r.resourceType + "/" + r.fhirID)
         }
     }
 

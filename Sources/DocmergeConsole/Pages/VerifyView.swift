@@ -19,8 +19,11 @@ struct VerifyView {
     func render(notice: Notice? = nil, draft: CorrectionDraft? = nil) throws -> String {
         let d = try store.documentDetail(documentID, overdueDays: app.config.overdueDays)
         let s = d.summary
-        let entries = EntryView.entries(extraction: d.extraction, merged: d.mergedIDs)
-        let evidence = entries.first(where: { $0.type == "Patient" }).map { PatientEvidence(patient: $0.resource) }
+        let extracted = EntryView.entries(extraction: d.extraction, merged: d.mergedIDs)
+        let corrected = try store.reviewAction(documentID: documentID) == "correct"
+        // After a correction the record holds the steward's entries, not the extraction's.
+        let entries = corrected ? try EntryView.current(store.mergedResources(documentID: documentID)) : extracted
+        let evidence = extracted.first(where: { $0.type == "Patient" }).map { PatientEvidence(patient: $0.resource) }
         let patientName = d.registry.name ?? "name unknown"
         func cell(_ registry: String?, _ document: String?) -> String {
             let differs = document != nil && registry != nil && NameMatcherLite.normal(registry) != NameMatcherLite.normal(document)
@@ -62,7 +65,7 @@ struct VerifyView {
         \(d.conflicts.isEmpty ? "" : "<tr><td>re-ingest conflicts</td><td>\(d.conflicts.count)</td></tr>")
         </table></div>
         </div>
-        <h2>Extracted entries (\(entries.count))</h2>
+        <h2>\(corrected ? "Data in the record now, as corrected by \(HTML.h(d.reviewedBy))" : "Extracted entries") (\(entries.count))</h2>
         <table class="list" id="entries"><tr><th class="num">#</th><th>type</th><th>extracted value</th><th>snippet from the document</th><th class="num">confidence</th><th>merged as</th></tr>
         \(entryRows.isEmpty ? "<tr><td colspan=\"6\">No entries were extracted.</td></tr>" : entryRows)</table>
         <h2>Actions</h2>
