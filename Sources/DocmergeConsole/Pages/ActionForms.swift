@@ -21,6 +21,20 @@ struct ActionForms {
         """
     }
 
+    /// The one-click decision near the top of the page, with shortcuts to the others.
+    var quickBar: String {
+        let s = summary
+        var parts: [String] = []
+        if (s.status == .flagged || s.status == .autoApproved) && s.isMerged {
+            parts.append(form("mark-correct", "<button type=\"submit\" class=\"good\">Mark as correct</button>", id: "mark-correct-top")
+                .replacingOccurrences(of: "<form ", with: "<form class=\"inline\" "))
+        }
+        if [.flagged, .autoApproved, .reviewed].contains(s.status) { parts.append("<a href=\"#correct-panel\">Correct data ↓</a>") }
+        if s.isMerged || s.status != .rejected { parts.append("<a href=\"#remove\">Remove from record ↓</a>") }
+        if s.flagCodes.contains(FlagCode.mergeFailed.rawValue) { parts.append("<a href=\"#retry\">Retry the merge ↓</a>") }
+        return parts.isEmpty ? "" : "<div class=\"quick\">\(parts.joined(separator: " "))</div>"
+    }
+
     var html: String {
         let s = summary
         var panels: [String] = []
@@ -62,6 +76,7 @@ struct ActionForms {
         for (i, e) in d.items.enumerated() {
             rows += """
             <tr class="\(e.drop ? "entry-drop" : "")" id="entry-\(i)"><td class="num">\(i + 1)</td><td>
+            \(i < entries.count ? "<div class=\"entry-label\">\(HTML.h(entries[i].type)): \(HTML.h(entries[i].summary))</div>" : "")
             <textarea name="entry-\(i)-resource" rows="\(min(14, max(4, e.resource.split(separator: "\n").count + 1)))" aria-label="entry \(i + 1) resource">\(HTML.h(e.resource))</textarea>
             \(e.error.map { "<div class=\"err\" id=\"entry-\(i)-error\">\(HTML.h($0))</div>" } ?? "")</td>
             <td><input type="text" name="entry-\(i)-snippet" value="\(HTML.h(e.snippet))" aria-label="entry \(i + 1) snippet" size="28"></td>
@@ -83,7 +98,7 @@ struct ActionForms {
         \(d.formError.map { "<div class=\"err\">\(HTML.h($0))</div>" } ?? "")
         \(form("correct", """
             <input type="hidden" name="count" value="\(d.items.count)">
-            <table><tr><th class="num">#</th><th>resource (JSON)</th><th>snippet</th><th>confidence</th><th></th></tr>\(rows)</table>
+            <table class="correct"><tr><th class="num">#</th><th>resource (JSON)</th><th>snippet</th><th>confidence</th><th></th></tr>\(rows)</table>
             <p><button type="submit">Correct data</button></p>
             """, id: "correct"))
         </div>

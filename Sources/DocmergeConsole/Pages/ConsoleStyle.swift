@@ -56,6 +56,10 @@ enum ConsoleStyle {
     .pager{display:flex;gap:1rem;align-items:center;margin:.8rem 0}
     .muted{color:#5b6472;font-size:.85rem}
     .entry-drop{background:#fbe9e7}
+    table.correct td:nth-child(2){width:58%} table.correct td:nth-child(3) input{width:100%}
+    .entry-label{font-weight:600;margin-bottom:.25rem}
+    .quick{display:flex;gap:1.2rem;align-items:center;margin:-.3rem 0 1rem}
+    td.merged{font-size:.78rem;word-break:break-all}
     a{color:#1f4f8f}
     @media (max-width:900px){main{padding:1rem} .card.big .n{font-size:2.4rem}}
     """

@@ -35,15 +35,16 @@ struct VerifyView {
             """
             <tr><td class="num">\(i + 1)</td><td class="nowrap">\(HTML.h(e.type))\(e.type == "Patient" ? "<div class=\"muted\">evidence only</div>" : "")</td>
             <td><strong>\(HTML.h(e.summary))</strong><details><summary class="muted">resource</summary><pre>\(HTML.h(JSONPretty.text(e.resource)))</pre></details></td>
-            <td>\(e.snippet.map { "<div class=\"snippet\">\(HTML.h($0))</div>" } ?? "<span class=\"muted\">no snippet</span>")</td>
+            <td>\(e.snippet.map { "<div class=\"snippet\">\(HTML.h($0))</div>" } ?? "<span class=\"muted\">\(corrected ? "—" : "no snippet")</span>")</td>
             <td class="num">\(HTML.h(e.confidence ?? "—"))</td>
-            <td class="muted">\(HTML.h(e.mergedAs ?? (e.type == "Patient" ? "not merged" : (s.isMerged ? "" : "not merged"))))</td></tr>
+            <td class="muted merged">\(HTML.h(e.mergedAs ?? (e.type == "Patient" ? "not merged" : (s.isMerged ? "" : "not merged"))))</td></tr>
             """
         }.joined(separator: "\n")
         let history = d.history.reversed().map { row in
             "<tr><td class=\"nowrap\">\(HTML.h(row.at))</td><td>\(HTML.h(row.action))</td><td>\(HTML.h(row.actor))</td><td>\(HTML.h(AuditSummary.text(row)))</td></tr>"
         }.joined()
-        let actions = viewer.canAct ? ActionForms(viewer: viewer, detail: d, entries: entries, draft: draft).html
+        let forms = ActionForms(viewer: viewer, detail: d, entries: entries, draft: draft)
+        let actions = viewer.canAct ? forms.html
             : "<p class=\"muted\">Your account is a viewer account: you can read this document but not act on it.</p>"
         let body = """
         \(notice.map { Layout.notice($0.text, kind: $0.kind) } ?? "")
@@ -53,6 +54,7 @@ struct VerifyView {
         status <strong id="status">\(HTML.h(s.status.rawValue.replacingOccurrences(of: "_", with: "-")))</strong>\(s.isMerged ? "" : " (not merged)") ·
         age \(HTML.ageText(s.ageDays))\(s.overdue ? " <span class=\"pill overdue\">overdue</span>" : "") · version <span id="version">\(s.version)</span></p>
         \(reasonBox)
+        \(viewer.canAct ? forms.quickBar : "")
         <div class="grid">
         <div class="panel"><h3>Demographics</h3><table><tr><th></th><th>registry</th><th>in the document</th></tr>
         <tr><th>name</th>\(cell(d.registry.name, evidence?.name))</tr>
