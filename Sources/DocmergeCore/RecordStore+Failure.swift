@@ -40,7 +40,7 @@ extension RecordStore {
                     VALUES (?, ?, ?, 'flagged', 0, ?, 'merge_failed', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?,
                             (SELECT coalesce(max(id), 0) + 1 FROM documents), 1)
                     """, x.documentID, patient.rowID, x.documentName, reason, x.confidence, x.model, x.fallbackUsed,
-                    x.entries.count, document.thresholds.json.text, TextBytes(document.raw), document.contentHash,
+                    x.resourceCount, document.thresholds.json.text, TextBytes(document.raw), document.contentHash,
                     x.extractedAtText, x.uploadedAt.map(Timestamp.format), at, at)
             }
             try appendAudit(actor: actor, action: "merge_failed", mrn: x.mrn, documentID: x.documentID,

@@ -108,10 +108,7 @@ extension RecordStore {
                                           actor: actor, reason: "first document \(x.documentID)")
         }
         let thresholds = document.thresholds
-        let findings = QualityCheck(thresholds: thresholds).evaluate(
-            confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model, resourceCount: x.entries.count,
-            documentPatient: x.documentPatient.map { PatientEvidence(patient: $0.resource) },
-            registry: patient.demographics)
+        let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: patient.demographics)
         let clock = now()
         let at = Timestamp.format(clock)
         let changes = try writeContribution(document.plan, patientRowID: patient.rowID, documentID: x.documentID, at: at)
@@ -140,7 +137,7 @@ extension RecordStore {
                     review_action = NULL
                 WHERE id = ?
                 """, x.documentName, status.rawValue, status == .autoApproved, reason, codes,
-                status == .autoApproved ? at : nil, x.confidence, x.model, x.fallbackUsed, x.entries.count,
+                status == .autoApproved ? at : nil, x.confidence, x.model, x.fallbackUsed, x.resourceCount,
                 document.thresholdsJSON, TextBytes(document.raw), document.contentHash, x.extractedAtText,
                 x.uploadedAt.map(Timestamp.format), mergeMs, availabilityMs, at, sampled, status.rawValue, existing.rowID)
             documentVersion = existing.version + 1
@@ -153,7 +150,7 @@ extension RecordStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?,
                         (SELECT coalesce(max(id), 0) + 1 FROM documents), ?, ?)
                 """, x.documentID, patient.rowID, x.documentName, status.rawValue, status == .autoApproved, reason, codes,
-                status == .autoApproved ? at : nil, x.confidence, x.model, x.fallbackUsed, x.entries.count,
+                status == .autoApproved ? at : nil, x.confidence, x.model, x.fallbackUsed, x.resourceCount,
                 document.thresholdsJSON, TextBytes(document.raw), document.contentHash, x.extractedAtText,
                 x.uploadedAt.map(Timestamp.format), mergeMs, availabilityMs, at, at, sampled, status.rawValue)
             documentVersion = 1

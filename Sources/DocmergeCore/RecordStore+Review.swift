@@ -29,6 +29,8 @@ extension RecordStore {
     /// `reviewed`. The audit keeps each changed resource before and after.
     public func correct(documentID: String, entries: [Extraction.Entry], reviewer: String,
                         expectVersion: Int? = nil) throws -> (inserted: Int, updated: Int, deleted: Int) {
+        // `resource_count` stays the judged extraction's: it is what `tune` replays the
+        // automatic classification with (a correction is the reviewer's outcome, not an input).
         try db.writeTransaction {
             let doc = try requireDocument(documentID, expectVersion: expectVersion)
             guard [.flagged, .autoApproved, .reviewed].contains(doc.status) else {
@@ -47,8 +49,8 @@ extension RecordStore {
             }
             try db.run("""
                 UPDATE documents SET review_status = 'reviewed', review_action = 'correct', human_decision = 1, is_merged = 1, reviewed_by = ?,
-                    reviewed_at = ?, resource_count = ?, version = version + 1, updated_at = ? WHERE id = ?
-                """, reviewer, at, entries.count, at, doc.rowID)
+                    reviewed_at = ?, version = version + 1, updated_at = ? WHERE id = ?
+                """, reviewer, at, at, doc.rowID)
             try appendAudit(actor: reviewer, action: "correct", mrn: doc.mrn, documentID: documentID, detail: .object([
                 JSONMember("previous_status", .string(doc.status.rawValue)),
                 JSONMember("inserted", .number(String(changes.inserted))),

@@ -19,8 +19,15 @@ public final class RecordStore {
         // tripled landed→committed p99 at a steady 500 documents/s (Stress/results/).
         self.db = try Connection(path: path, options: .init(readOnly: readOnly, busyTimeoutMilliseconds: Int32(clamping: busyTimeoutMs),
                                                             synchronous: synchronous))
-        if !readOnly { try Schema.migrator.migrate(db) }
+        if !readOnly {
+            let applied = try Schema.migrator.migrate(db)
+            migrationNotes = try Schema.notes(db, applied: applied)
+        }
     }
+
+    /// What the migrations applied by this open said they did (e.g. how many rows a
+    /// recount changed), for the runner to log.
+    public private(set) var migrationNotes: [String] = []
 
     /// Opens an existing database for a command; a missing file is a clear error.
     public static func open(_ path: String, create: Bool = false) throws -> RecordStore {

@@ -117,7 +117,22 @@ public enum Schema {
                 WHERE review_status <> 'pending';
             CREATE INDEX documents_sampled ON documents(sampled) WHERE sampled = 1;
             """),
-        .init(id: 4, name: "review console accounts", sql: """
+        .init(id: 4, name: "resource_count counts every entry but the Patient entry", sql: """
+            CREATE TABLE IF NOT EXISTS migration_notes(migration_id INTEGER PRIMARY KEY, note TEXT NOT NULL);
+            CREATE TEMP TABLE recount AS
+                SELECT d.id AS id, (SELECT count(*) FROM json_each(d.extraction, '$.entries') e
+                                    WHERE coalesce(json_extract(e.value, '$.resource.resourceType'), '') <> 'Patient') AS n
+                FROM documents d
+                WHERE json_valid(d.extraction) AND json_type(d.extraction, '$.entries') = 'array';
+            INSERT INTO migration_notes(migration_id, note)
+                SELECT 4, 'resource_count recomputed from the stored extraction (the Patient entry is evidence, not a resource): '
+                          || count(*) || ' of ' || (SELECT count(*) FROM documents) || ' document rows changed; none was reclassified'
+                FROM recount r JOIN documents d ON d.id = r.id WHERE d.resource_count <> r.n;
+            UPDATE documents SET resource_count = (SELECT n FROM recount r WHERE r.id = documents.id)
+                WHERE id IN (SELECT r.id FROM recount r JOIN documents d ON d.id = r.id WHERE d.resource_count <> r.n);
+            DROP TABLE recount;
+            """),
+        .init(id: 5, name: "review console accounts", sql: """
             CREATE TABLE stewards(
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL UNIQUE,

@@ -27,7 +27,7 @@ public struct TuneAnalysis: Sendable {
             self.wrong = wrong
         }
 
-        func flagged(by t: Thresholds) -> Bool {
+        public func flagged(by t: Thresholds) -> Bool {
             confidence < t.minConfidence || fallbackUsed || resourceCount == 0
                 || (resourceCount < t.fewResourcesCount && confidence < t.fewResourcesConfidence)
                 || birthDateConflict || (nameSimilarity.map { $0 < t.minNameSimilarity } ?? false)

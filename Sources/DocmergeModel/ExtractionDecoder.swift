@@ -25,6 +25,8 @@ public struct ExtractionDecoder: Sendable {
         let root: JSON
         do {
             root = try JSONParser.parse(bytes, maxDepth: maxDepth, rawResources: true)
+        } catch where error.isDuplicateMember {
+            throw ExtractionError(path: error.path, message: "the member name appears twice in one object (ambiguous: readers disagree on which one counts)")
         } catch {
             throw ExtractionError(path: "$", message: "not valid JSON: \(error.description)")
         }
@@ -58,6 +60,10 @@ public struct ExtractionDecoder: Sendable {
         guard !mrn.isEmpty, mrn.utf8.count <= 128, !mrn.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
             throw ExtractionError(path: "$.patient.mrn", message: "must be 1–128 characters without control characters")
         }
+        guard mrn.unicodeScalars.first?.properties.isWhitespace == false,
+              mrn.unicodeScalars.last?.properties.isWhitespace == false else {
+            throw ExtractionError(path: "$.patient.mrn", message: "must not begin or end with white space")
+        }
         let extraction = try reader.object(root, "extraction", at: "$")
         let confidence = try reader.unitNumber(extraction, "confidence", at: "$.extraction")
         guard let confidence else { throw ExtractionError(path: "$.extraction.confidence", message: "is required") }
@@ -76,6 +82,9 @@ public struct ExtractionDecoder: Sendable {
         let uploadedAt = try reader.time(try reader.optionalString(document, "uploaded_at", at: "$.document"),
                                          at: "$.document.uploaded_at")
         let birthDate = try reader.optionalString(patient, "birth_date", at: "$.patient")
+        if let birthDate, !FHIRDate.isValid(birthDate) {
+            throw ExtractionError(path: "$.patient.birth_date", message: "must be a FHIR date: YYYY, YYYY-MM or YYYY-MM-DD, a real day")
+        }
         let entries = try EntriesDecoder.decode(root["entries"], at: "$.entries")
         return Extraction(
             documentID: documentID,

@@ -26,14 +26,16 @@ struct FieldReader {
         return text
     }
 
-    /// A number in [0, 1]; nil when absent.
+    /// A number in [0, 1], judged on its decimal text (a text above 1 is refused even when
+    /// it reads as the double 1.0); nil when absent. See `DecimalText.comparableDouble`.
     func unitNumber(_ parent: JSON, _ key: String, at path: String) throws(ExtractionError) -> Double? {
         guard let value = parent[key], value != .null else { return nil }
-        guard let number = value.numberValue else {
+        guard case .number(let text) = value, let decimal = DecimalText(text),
+              let number = DecimalText.comparableDouble(text) else {
             throw ExtractionError(path: "\(path).\(key)", message: "must be a number in [0, 1], found \(value.typeName)")
         }
-        guard number.isFinite, number >= 0, number <= 1 else {
-            throw ExtractionError(path: "\(path).\(key)", message: "must be a number in [0, 1], found \(number)")
+        guard !decimal.negative, !(DecimalText(1) < decimal) else {
+            throw ExtractionError(path: "\(path).\(key)", message: "must be a number in [0, 1], found \(text)")
         }
         return number
     }
@@ -58,6 +60,7 @@ public enum EntriesDecoder {
         var entries: [Extraction.Entry] = []
         entries.reserveCapacity(items.count)
         var seen = Set<String>()
+        var addresses = EntryAddresses()
         for (index, item) in items.enumerated() {
             let at = "\(path)[\(index)]"
             guard case .object = item else { throw ExtractionError(path: at, message: "must be an object, found \(item.typeName)") }
@@ -95,9 +98,11 @@ public enum EntriesDecoder {
                                           message: "a second \(type) entry with id '\(text)' (ids must be unique within a document)")
                 }
             }
+            let fullUrl = try reader.optionalString(item, "fullUrl", at: at)
+            try addresses.claim(type: type, id: id, fullUrl: fullUrl, entry: index, at: at)
             entries.append(Extraction.Entry(
                 resource: resource, resourceType: type, id: id,
-                fullUrl: try reader.optionalString(item, "fullUrl", at: at),
+                fullUrl: fullUrl,
                 snippet: try reader.optionalString(item, "snippet", at: at),
                 confidence: try reader.unitNumber(item, "confidence", at: at)))
         }

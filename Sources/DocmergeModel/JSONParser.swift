@@ -5,6 +5,18 @@
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
     public let offset: Int
+    /// Where in the document it happened, innermost component first (built while unwinding).
+    var reversedPath: [String] = []
+    /// True for a member name that appears twice in one object (refused: readers disagree on which wins).
+    public internal(set) var isDuplicateMember = false
+
+    init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+
+    /// A JSON path such as `$.entries[2].resource.code`.
+    public var path: String { "$" + reversedPath.reversed().joined() }
     public var description: String { "\(message) at byte \(offset)" }
 }
 
@@ -38,6 +50,8 @@ struct JSONReader {
     let maxDepth: Int
     let rawResources: Bool
     var position = 0
+    /// Member names of the objects being scanned in raw mode, innermost last (see `insertName`).
+    var openNames: [StringToken] = []
 
     init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int, rawResources: Bool) {
         self.buffer = buffer
@@ -81,6 +95,7 @@ struct JSONReader {
         guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth) levels") }
         position += 1
         var members: [JSONMember] = []
+        var names = TreeMemberNames()
         skipWhitespace()
         if position < buffer.count, buffer[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
@@ -88,15 +103,18 @@ struct JSONReader {
             guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
             let keyToken = try scanString()
             let key = decode(keyToken)
+            try names.insert(key, members: members, reader: self)
             skipWhitespace()
             guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             position += 1
             skipWhitespace()
-            if rawResources && depth >= 2 && key == "resource" {
-                members.append(JSONMember(key, .raw(try parseRaw(depth: depth))))
-            } else {
-                members.append(JSONMember(key, try parseValue(depth: depth)))
-            }
+            do throws(JSONSyntaxError) {
+                if rawResources && depth >= 2 && key == "resource" {
+                    members.append(JSONMember(key, .raw(try parseRaw(depth: depth))))
+                } else {
+                    members.append(JSONMember(key, try parseValue(depth: depth)))
+                }
+            } catch { throw error.inside(JSONPathComponent.member(key)) }
             skipWhitespace()
             guard position < buffer.count else { throw fail("unexpected end of input in an object") }
             if buffer[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -113,7 +131,9 @@ struct JSONReader {
         if position < buffer.count, buffer[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
         while true {
             skipWhitespace()
-            items.append(try parseValue(depth: depth))
+            do throws(JSONSyntaxError) { items.append(try parseValue(depth: depth)) } catch {
+                throw error.inside(JSONPathComponent.index(items.count))
+            }
             skipWhitespace()
             guard position < buffer.count else { throw fail("unexpected end of input in an array") }
             if buffer[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -145,6 +165,9 @@ struct JSONReader {
             skipWhitespace()
             if position < buffer.count, buffer[position] == UInt8(ascii: "}") { position += 1; out.append(UInt8(ascii: "}")); return }
             var first = true
+            let namesBase = openNames.count
+            var bigNames: Set<String>? = nil
+            defer { openNames.removeSubrange(namesBase...) }
             while true {
                 skipWhitespace()
                 guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
@@ -152,6 +175,7 @@ struct JSONReader {
                 first = false
                 let memberStart = out.count
                 let keyToken = try scanString()
+                try insertName(keyToken, base: namesBase, big: &bigNames)
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(keyToken.start - 1)...keyToken.end]))
                 skipWhitespace()
                 guard position < buffer.count, buffer[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
@@ -165,7 +189,9 @@ struct JSONReader {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(token.start - 1)...token.end]))
                     references.append(RawJSON.Reference(range: valueStart..<out.count, value: decode(token)))
                 } else {
-                    try rawValue(depth: depth + 1, level: level + 1, out: &out, members: &members, references: &references)
+                    do throws(JSONSyntaxError) {
+                        try rawValue(depth: depth + 1, level: level + 1, out: &out, members: &members, references: &references)
+                    } catch { throw error.inside(JSONPathComponent.member(decode(keyToken))) }
                 }
                 if level == 0 {
                     members.append(RawJSON.Member(key: decode(keyToken), range: memberStart..<out.count, valueRange: valueStart..<out.count))
@@ -183,11 +209,15 @@ struct JSONReader {
             skipWhitespace()
             if position < buffer.count, buffer[position] == UInt8(ascii: "]") { position += 1; out.append(UInt8(ascii: "]")); return }
             var first = true
+            var index = 0
             while true {
                 skipWhitespace()
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                try rawValue(depth: depth + 1, level: level + 1, out: &out, members: &members, references: &references)
+                do throws(JSONSyntaxError) {
+                    try rawValue(depth: depth + 1, level: level + 1, out: &out, members: &members, references: &references)
+                } catch { throw error.inside(JSONPathComponent.index(index)) }
+                index += 1
                 skipWhitespace()
                 guard position < buffer.count else { throw fail("unexpected end of input in an array") }
                 if buffer[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -246,6 +276,8 @@ struct JSONReader {
         let start: Int
         let end: Int
         let escaped: Bool
+        /// No escapes and no byte above 0x7F: its bytes are its text.
+        var plain = true
     }
 
     /// Validates a string (escapes, control characters, UTF-8) and leaves `position`
@@ -254,15 +286,17 @@ struct JSONReader {
         position += 1
         let start = position
         var escaped = false
+        var plain = true
         while position < buffer.count {
             let byte = buffer[position]
             if byte == UInt8(ascii: "\"") {
-                let token = StringToken(start: start, end: position, escaped: escaped)
+                let token = StringToken(start: start, end: position, escaped: escaped, plain: plain)
                 position += 1
                 return token
             }
             if byte == UInt8(ascii: "\\") {
                 escaped = true
+                plain = false
                 position += 1
                 guard position < buffer.count else { break }
                 switch buffer[position] {
@@ -287,6 +321,7 @@ struct JSONReader {
             }
             if byte < 0x20 { throw fail("control character in a string") }
             if byte < 0x80 { position += 1; continue }
+            plain = false
             try scanUTF8Sequence()
         }
         throw fail("unterminated string")

@@ -99,8 +99,9 @@ public struct ReferenceRewriter: Sendable {
     public let patientReference: String
 
     public func rewrite(_ reference: String) -> String {
-        if let mapped = map[reference] { return mapped }
+        // Patient first: no entry's address can capture a reference meant for the patient.
         if reference.hasPrefix("Patient/") { return patientReference }
+        if let mapped = map[reference] { return mapped }
         return reference
     }
 }

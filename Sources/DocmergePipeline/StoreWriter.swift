@@ -38,6 +38,7 @@ public actor StoreWriter {
 
     public init(dbPath: String, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector) throws {
         self.store = try StoreWriter.open(dbPath, settings)
+        for note in store.migrationNotes { logger.error(note) }
         self.dbPath = dbPath
         self.settings = settings
         self.logger = logger

@@ -121,7 +121,7 @@ public struct WorkloadGenerator {
     func document(id: String, patient: Patient, kind: Kind, extractedAt: Int, random: inout SeededRandom)
         -> ([UInt8], ExpectedState.Document) {
         var confidence = 0.85 + random.unit() * 0.15
-        var count: Int
+        let count: Int
         switch kind {
         case .empty: count = 0
         case .few: count = 1 + Int(random.next() % 2); confidence = 0.80 + random.unit() * 0.14
@@ -131,8 +131,8 @@ public struct WorkloadGenerator {
         var entries: [JSON] = []
         var flags: [String] = []
         let wantsPatientEntry = [.dob, .stranger, .variant].contains(kind) || (kind == .clean && random.chance(0.5))
-        var clinical = count
-        if wantsPatientEntry && count > 0 { clinical = count - 1 }
+        // The Patient entry is evidence, not a resource: it comes on top of `count` (checks 3 and 4).
+        let clinical = count
         if wantsPatientEntry {
             var birth = patient.birthDate
             var family = patient.family, given = [patient.given]
@@ -159,10 +159,9 @@ public struct WorkloadGenerator {
                                                 JSONMember("birthDate", .string(birth))])),
                 JSONMember("snippet", .string(text)),
             ]))
-            if count == 0 { count = 1 }
         }
         entries += ClinicalContent.entries(count: clinical, random: &random)
-        let total = entries.count
+        let total = clinical
         if kind == .low { flags.append("low_confidence") }
         if kind == .fallback { flags.append("fallback_model") }
         if total == 0 { flags.append("no_resources") } else if total < 3 && confidence < 0.95 { flags.append("few_resources") }

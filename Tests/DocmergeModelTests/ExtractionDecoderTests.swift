@@ -36,10 +36,57 @@ import Testing
         ("\"resourceType\":\"Condition\",\"id\":\"c1\"", "\"id\":\"c1\"", "$.entries[1].resource.resourceType"),
         ("\"id\":\"c1\"", "\"id\":\"c0\"", "$.entries[1].resource.id"),
         ("\"entries\":[", "\"entries\":{\"x\":[", "$.entries"),
+        // Issue 14, item 7: a member name twice in one object, anywhere, is refused with its path.
+        ("\"mrn\":\"MRN-1\"", "\"mrn\":\"MRN-1\",\"mrn\":\"MRN-2\"", "$.patient.mrn"),
+        ("\"mrn\":\"MRN-1\"", "\"mrn\":\"MRN-1\",\"\\u006drn\":\"MRN-2\"", "$.patient.mrn"),
+        ("\"onsetDateTime\":\"2015\"", "\"onsetDateTime\":\"2015\",\"onsetDateTime\":\"2016\"", "$.entries[0].resource.onsetDateTime"),
+        ("\"system\":\"http://snomed.info/sct\"", "\"system\":\"a\",\"system\":\"b\"", "$.entries[0].resource.code.coding[0].system"),
+        ("\"schema\":", "\"entries\":[],\"schema\":", "$.entries"),
+        // Item 6: a Patient address on a non-Patient entry would capture the patient's references.
+        ("\"snippet\":\"Condition 1 of doc-1\"", "\"fullUrl\":\"Patient/unknown\",\"snippet\":\"x\"", "$.entries[1].fullUrl"),
+        ("\"snippet\":\"Condition 1 of doc-1\"", "\"fullUrl\":\"https://h/fhir/Patient/7\",\"snippet\":\"x\"", "$.entries[1].fullUrl"),
+        // Item 8: two entries with one address.
+        ("\"confidence\":0.97}", "\"confidence\":0.97,\"fullUrl\":\"urn:uuid:1\"}", "$.entries[1].fullUrl"),
+        ("\"snippet\":\"Condition 0 of doc-1\"", "\"fullUrl\":\"Condition/c1\",\"snippet\":\"x\"", "$.entries[1].resource.id"),
+        // Item 9: birth_date is a FHIR date; an MRN does not begin or end with white space.
+        ("\"birth_date\":\"1950-03-02\"", "\"birth_date\":\"1950-02-30\"", "$.patient.birth_date"),
+        ("\"birth_date\":\"1950-03-02\"", "\"birth_date\":\"03/02/1950\"", "$.patient.birth_date"),
+        ("\"birth_date\":\"1950-03-02\"", "\"birth_date\":\"1950-3-2\"", "$.patient.birth_date"),
+        ("\"mrn\":\"MRN-1\"", "\"mrn\":\" MRN-1\"", "$.patient.mrn"),
+        ("\"mrn\":\"MRN-1\"", "\"mrn\":\"MRN-1\\u00a0\"", "$.patient.mrn"),
+        // Item 14: the decimal text decides, not the nearest double.
+        ("\"confidence\":0.97,", "\"confidence\":1.0000000000000000001,", "$.extraction.confidence"),
+        ("\"confidence\":0.97,", "\"confidence\":-1e-400,", "$.extraction.confidence"),
+        ("\"confidence\":0.97}", "\"confidence\":1.00000000000000000001}", "$.entries[0].confidence"),
     ])
     func refuses(_ find: String, _ replace: String, _ path: String) {
         let error = refusal { $0 = $0.replacingOccurrences(of: find, with: replace) + (find == "\"entries\":[" ? "}" : "") }
         #expect(error?.path == path, "\(String(describing: error))")
+    }
+
+    @Test(arguments: ["1950", "1950-03", "2000-02-29", "0001-01-01"])
+    func acceptsFHIRDates(_ date: String) throws {
+        var b = DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1")
+        b.patientBirthDate = date
+        #expect(try decoder.decode(b.bytes).0.patientBirthDate == date)
+    }
+
+    @Test func aPatientEntryMayHaveAPatientAddress() throws {
+        var b = DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1")
+        b.addPatientEntry(name: "Doe", given: ["Jane"], birthDate: nil, id: "p1", fullUrl: "Patient/p1")
+        #expect(try decoder.decode(b.bytes).0.entries.count == 6)
+    }
+
+    /// Item 14: `0.7999999999999999999999` reads as the double 0.8, but it is below 0.80.
+    @Test(arguments: [("0.7999999999999999999999", true), ("0.80", false), ("0.80000000000000000001", false),
+                      ("0.8000000000000000444089209850062616169452667236328125", false), ("1", false), ("1.000", false)])
+    func confidenceIsComparedOnItsText(_ text: String, _ low: Bool) throws {
+        let json = DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1").json.text
+            .replacingOccurrences(of: "\"confidence\":0.97,", with: "\"confidence\":\(text),")
+        let x = try decoder.decode(Array(json.utf8)).0
+        let findings = QualityCheck(thresholds: Thresholds()).evaluate(
+            confidence: x.confidence, fallbackUsed: false, model: "m", resourceCount: 5, documentPatient: nil, registry: nil)
+        #expect(findings.contains { $0.code == .lowConfidence } == low, "\(text) read as \(x.confidence)")
     }
 
     @Test func refusesOversizeAndDeepFiles() {

@@ -25,6 +25,21 @@ import Testing
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(text.utf8)) }
     }
 
+    /// Issue 14, item 7: a name twice in one object is refused (small and large objects, trees and raw scans).
+    @Test(arguments: [5, 40, 400])
+    func refusesDuplicateMemberNames(_ count: Int) throws {
+        let names = (0..<count).map { "\"k\($0)\":\($0)" } + ["\"k\(count / 2)\":0"]
+        let object = "{" + names.joined(separator: ",") + "}"
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(object.utf8)) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.minify(Array("[{\"a\":\(object)}]".utf8)) }
+        do { _ = try JSONParser.minify(Array("[{\"a\":\(object)}]".utf8)) } catch {
+            #expect(error.isDuplicateMember && error.path == "$[0].a.k\(count / 2)")
+        }
+        let distinct = "{" + (0..<count).map { "\"k\($0)\":{\"k0\":1}" }.joined(separator: ",") + "}"
+        _ = try JSONParser.parse(Array(distinct.utf8))
+        _ = try JSONParser.minify(Array(distinct.utf8))
+    }
+
     @Test func refusesInvalidUTF8() {
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
     }

@@ -79,6 +79,7 @@ struct ReviewShowCommand: Command {
                 JSONMember("reviewed_by", detail.reviewedBy.map(JSON.string) ?? .null),
                 JSONMember("reviewed_at", detail.reviewedAt.map(JSON.string) ?? .null),
                 JSONMember("thresholds", (try? JSONParser.parse(Array(detail.thresholds.utf8))) ?? .null),
+                JSONMember("resource_count", .number(String(QualityCheck.resourceCount(entries: extraction["entries"])))),
                 JSONMember("entries", .array(entries)),
                 JSONMember("history", .array(detail.history.map { (try? JSONParser.parse(Array($0.jsonLine.utf8))) ?? .null })),
                 JSONMember("conflicts", .array(detail.conflicts.map { (try? JSONParser.parse($0)) ?? .null })),
@@ -97,7 +98,10 @@ struct ReviewShowCommand: Command {
             let evidence = PatientEvidence(patient: patient)
             Output.out("In the document: \(evidence.name ?? "name not given"), born \(evidence.birthDate ?? "not given")")
         }
-        Output.out("Entries (\(entries.count)):")
+        let resources = QualityCheck.resourceCount(entries: extraction["entries"])
+        let evidence = entries.count - resources
+        Output.out(evidence == 0 ? "Entries (\(entries.count)):"
+                   : "Entries (\(entries.count): \(resources) resource\(resources == 1 ? "" : "s") merged and counted by the checks, \(evidence) Patient entry as evidence):")
         for (i, entry) in entries.enumerated() {
             let type = entry["resourceType"]?.stringValue ?? "?"
             var line = "  \(i + 1). \(type)"
