@@ -133,7 +133,7 @@ public enum Schema {
             DROP TABLE recount;
             """),
         .init(id: 5, name: "review console accounts", sql: """
-            CREATE TABLE stewards(
+            CREATE TABLE IF NOT EXISTS stewards(
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL UNIQUE,
                 role TEXT NOT NULL CHECK (role IN ('steward', 'viewer')),

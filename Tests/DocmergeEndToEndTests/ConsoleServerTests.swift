@@ -27,6 +27,8 @@ import Testing
         #expect(try anonymous.get("/documents/f-1/verify/").location == "/login?next=%2Fdocuments%2Ff-1%2Fverify%2F")
         #expect(try anonymous.get("/healthz").status == 200)
         #expect(try anonymous.get("/metrics").body.contains("docmerge_documents_total 3"), "metrics are open on loopback")
+        let proxied = try anonymous.raw(Array("GET /metrics HTTP/1.1\r\nHost: review.example\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n".utf8))
+        #expect(proxied.status == 401, "a request a proxy forwarded is not a loopback client")
 
         // Wrong password: refused, no session.
         let wrong = try serve.client().login("alice", "not-the-password")

@@ -42,8 +42,9 @@ extension ConsoleApp {
         }
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
-        if let wait = throttle.wait(name: name, address: request.peer) {
-            log("console: sign-in refused for a while after repeated failures (\(request.peer))")
+        let client = request.client(trustingProxy: config.trustProxy)
+        if let wait = throttle.wait(name: name, address: client) {
+            log("console: sign-in refused for a while after repeated failures (\(client))")
             return try loginPage(request, message: "Too many failed sign-ins; try again in \(Int(wait / 60) + 1) minutes.", status: 429, name: name)
         }
         let account = StewardAccount.isValidName(name) ? try store.steward(named: name) : nil
@@ -53,13 +54,13 @@ extension ConsoleApp {
         }
         let valid = (stored ?? decoyHash).verify(password) && stored != nil
         guard valid, let account else {
-            throttle.failed(name: name, address: request.peer)
-            log("console: failed sign-in from \(request.peer)")
+            throttle.failed(name: name, address: client)
+            log("console: failed sign-in from \(client)")
             return try loginPage(request, message: "Wrong account name or password.", status: 401, name: name)
         }
         throttle.succeeded(name: name)
         let token = try sessions.create(name: account.name, role: account.role, accountStamp: account.updatedAt)
-        log("console: \(account.name) signed in (\(account.role.rawValue)) from \(request.peer)")
+        log("console: \(account.name) signed in (\(account.role.rawValue)) from \(client)")
         return .redirect(Self.safeNext(form["next"]), cookies: [cookie(Self.sessionCookie, token), cookie(Self.loginCookie, "", maxAge: 0)])
     }
 

@@ -9,6 +9,13 @@ public struct ConsoleApp: Sendable {
     public let sessions: SessionStore
     public let throttle: LoginThrottle
     let log: @Sendable (String) -> Void
+    /// One console write at a time: the workers' write transactions queue here instead
+    /// of all spinning on SQLite's busy handler against the runner (each still takes
+    /// `BEGIN IMMEDIATE` and checks the version it read).
+    let writes = WriteTurn()
+    /// The dashboard's figures, shared by every worker for a few seconds (they scan every
+    /// document; the page refreshes itself anyway).
+    let metricsCache = MetricsCache(seconds: 3)
 
     public init(config: ConsoleConfig, log: @escaping @Sendable (String) -> Void) {
         self.config = config
@@ -64,7 +71,7 @@ public struct ConsoleApp: Sendable {
             session = nil
         }
         if request.method == .get && path == "/metrics" {
-            if session == nil && !(config.openMetricsOnLoopback && config.listen.isLoopback && request.peerIsLoopback) {
+            if session == nil && !(config.openMetricsOnLoopback && config.listen.isLoopback && request.peerIsLoopback && !request.isForwarded) {
                 return .error(HTTPError(401, "Sign in to read the metrics, or read them on the loopback interface."))
             }
             return .text(try store.metrics(overdueDays: config.overdueDays).prometheus, type: "text/plain; version=0.0.4; charset=utf-8")

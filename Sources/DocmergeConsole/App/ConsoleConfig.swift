@@ -7,6 +7,9 @@ public struct ConsoleConfig: Sendable {
     public var limits = HTTPLimits()
     /// Add `Secure` to cookies: set when TLS is terminated by a reverse proxy in front.
     public var secureCookies = false
+    /// Behind a reverse proxy: count failed sign-ins per the client it names in
+    /// X-Forwarded-For (else every client would share the proxy's address).
+    public var trustProxy = false
     /// Serve `/metrics` without signing in to clients on the loopback interface.
     public var openMetricsOnLoopback = true
     /// Signed-in sessions end after this many seconds without a request.

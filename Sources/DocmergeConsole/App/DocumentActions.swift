@@ -28,7 +28,7 @@ struct DocumentActions {
         do {
             switch action {
             case "mark-correct":
-                try store.markCorrect(documentID: id, reviewer: viewer.name, expectVersion: version)
+                try app.writes.run { try store.markCorrect(documentID: id, reviewer: viewer.name, expectVersion: version) }
                 app.log("console: \(viewer.name) marked \(id) as correct")
                 return .redirect(HTML.link("/documents/flagged/", [("done", "mark-correct"), ("doc", id)]))
             case "correct":
@@ -36,7 +36,7 @@ struct DocumentActions {
                 guard let entries = draft.validated(maxDepth: app.config.decoder.maxDepth) else {
                     return .html(try view.render(notice: .init(text: "Nothing was changed: an entry is refused (see below).", kind: "error"), draft: draft), status: 422)
                 }
-                let changes = try store.correct(documentID: id, entries: entries, reviewer: viewer.name, expectVersion: version)
+                let changes = try app.writes.run { try store.correct(documentID: id, entries: entries, reviewer: viewer.name, expectVersion: version) }
                 app.log("console: \(viewer.name) corrected \(id) (\(changes.inserted) added, \(changes.updated) changed, \(changes.deleted) removed)")
                 return .redirect(HTML.link(HTML.documentPath(id), [("done", "correct")]))
             case "remove":
@@ -47,12 +47,14 @@ struct DocumentActions {
                 guard form["confirm"] == "yes" else {
                     return .html(try view.render(notice: .init(text: "Tick the confirmation to remove the document's data; nothing was removed.", kind: "error")), status: 422)
                 }
-                let removed = try store.rollback(documentID: id, reviewer: viewer.name, reason: reason, expectVersion: version)
+                let removed = try app.writes.run { try store.rollback(documentID: id, reviewer: viewer.name, reason: reason, expectVersion: version) }
                 app.log("console: \(viewer.name) removed \(id) from the record (\(removed) resources)")
                 return .redirect(HTML.link("/documents/flagged/", [("done", "remove"), ("doc", id)]))
             case "retry":
-                let outcome = try store.retry(documentID: id, decoder: app.config.decoder, actor: viewer.name,
-                                              expectVersion: version, sampleRate: app.config.sampleRate)
+                let outcome = try app.writes.run {
+                    try store.retry(documentID: id, decoder: app.config.decoder, actor: viewer.name,
+                                    expectVersion: version, sampleRate: app.config.sampleRate)
+                }
                 if case .refused(let e) = outcome {
                     return .html(try view.render(notice: .init(text: "The merge was refused again: \(e.message).", kind: "error")), status: 409)
                 }

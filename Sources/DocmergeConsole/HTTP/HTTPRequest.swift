@@ -29,6 +29,21 @@ public struct HTTPRequest: Sendable {
         self.peerIsLoopback = peerIsLoopback
     }
 
+    /// True when a proxy forwarded the request (it names the client it came from): such a
+    /// request is never treated as coming from this machine, whatever its socket's peer.
+    public var isForwarded: Bool {
+        headers.contains { ["x-forwarded-for", "forwarded", "x-real-ip"].contains($0.name) }
+    }
+
+    /// The client a trusted proxy names: the last address in X-Forwarded-For (the one the
+    /// proxy itself appended), else the socket's peer.
+    public func client(trustingProxy: Bool) -> String {
+        guard trustingProxy, let list = header("x-forwarded-for"),
+              let last = list.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty,
+              last.utf8.count <= 64 else { return peer }
+        return last
+    }
+
     public func header(_ name: String) -> String? {
         let lower = name.lowercased()
         return headers.first(where: { $0.name == lower })?.value

@@ -13,7 +13,7 @@ struct DashboardView {
 
     func render() throws -> String {
         let overdueDays = app.config.overdueDays
-        let m = try store.metrics(overdueDays: overdueDays)
+        let m = try app.metricsCache.report { try store.metrics(overdueDays: overdueDays) }
         var filter = RecordStore.ListFilter()
         filter.overdueDays = overdueDays
         let flagged = try store.reviewList(filter)

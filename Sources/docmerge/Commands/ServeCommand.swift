@@ -8,7 +8,7 @@ struct ServeCommand: Command {
     static let name = "serve"
     static let summary = "the stewards' review console in a browser"
     static let usage = """
-        Usage: docmerge serve --db FILE [--listen 127.0.0.1:8470] [--allow-remote] [--secure-cookies]
+        Usage: docmerge serve --db FILE [--listen 127.0.0.1:8470] [--allow-remote] [--secure-cookies] [--trust-proxy]
                               [--config FILE] [--session-minutes N] [--metrics open|signed-in]
                               [--max-connections N] [--read-timeout SECONDS]
 
@@ -21,16 +21,20 @@ struct ServeCommand: Command {
                                An address other than loopback also needs --allow-remote: put a
                                TLS reverse proxy in front instead (Runbook, "Review console").
           --secure-cookies     mark cookies Secure (set it when a TLS proxy is in front)
+          --trust-proxy        count failed sign-ins per the client the proxy names in
+                               X-Forwarded-For (set it behind the reverse proxy; without a proxy
+                               a client could name any address)
           --session-minutes N  sign a session out after N idle minutes (default 30; at most 12 h)
           --metrics MODE       open: /metrics needs no sign-in from loopback clients when listening
-                               on loopback (default); signed-in: always needs a session
+                               on loopback and the request was not forwarded by a proxy (default);
+                               signed-in: always needs a session
           --max-connections N  connections served at once (default 64); more are answered 503
           --read-timeout S     seconds a client has to send its whole request (default 10)
 
         Stops cleanly on SIGTERM or SIGINT (requests being served finish).
         """
     static let options: Set<String> = ["db", "listen", "config", "session-minutes", "metrics", "max-connections", "read-timeout"]
-    static let flags: Set<String> = ["allow-remote", "secure-cookies"]
+    static let flags: Set<String> = ["allow-remote", "secure-cookies", "trust-proxy"]
 
     static func run(_ args: Arguments) async throws -> Int32 {
         try args.noExtraPositionals(0)
@@ -45,6 +49,7 @@ struct ServeCommand: Command {
         let settings = try ConfigLoader.load(args.value("config"))
         var config = ConsoleConfig(databasePath: db, listen: listen)
         config.secureCookies = args.flag("secure-cookies")
+        config.trustProxy = args.flag("trust-proxy")
         config.overdueDays = settings.pipeline.overdueDays
         config.sampleRate = settings.pipeline.sampleRate
         config.decoder = ExtractionDecoder(maxBytes: settings.pipeline.maxFileBytes, maxDepth: settings.pipeline.maxDepth)
@@ -79,7 +84,9 @@ struct ServeCommand: Command {
         }
         let app = ConsoleApp(config: config, log: { Output.err($0) })
         let server = HTTPServer(listener: listener, limits: config.limits, log: { Output.err($0) }) {
-            let store = try RecordStore.open(db)
+            // A longer busy wait than the commands': a steward's action waits out the runner's
+            // bursts rather than failing (reads never wait: WAL).
+            let store = try RecordStore(path: db, busyTimeoutMs: 20_000)
             return { request in app.handle(request, store: store) }
         }
         let watcher = SignalWatcher()
