@@ -14,6 +14,8 @@ public struct DocumentSummary: Sendable {
     public let isMerged: Bool
     public let version: Int
     public let sampled: Bool
+    /// Imported from the old approval workflow (nothing of it is merged).
+    public var legacy = false
 
     public var json: JSON {
         .object([
@@ -29,6 +31,7 @@ public struct DocumentSummary: Sendable {
             JSONMember("is_merged", .bool(isMerged)),
             JSONMember("version", .number(String(version))),
             JSONMember("sampled", .bool(sampled)),
+            JSONMember("legacy", .bool(legacy)),
         ])
     }
 }

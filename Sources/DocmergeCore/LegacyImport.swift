@@ -33,6 +33,17 @@ public struct LegacyRecord: Sendable {
         return nil
     }
 
+    /// A time from the old workflow, as stored here (RFC 3339, UTC): RFC 3339 itself,
+    /// `YYYY-MM-DD HH:MM:SS` (taken as UTC) or a bare date. Anything else refuses the import.
+    static func time(_ object: JSON, _ keys: [String], record: LegacyRecord) throws -> String? {
+        guard let text = string(object, keys) else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        for candidate in [trimmed, trimmed + "Z", trimmed + "T00:00:00Z"] {
+            if let date = Timestamp.parse(candidate) { return Timestamp.format(date) }
+        }
+        throw DocmergeError(.failure, "Legacy record \(record.documentID) has a time that is not a date ('\(TerminalText.escape(String(text.prefix(40))))'); nothing was imported.")
+    }
+
     public static func parse(_ bytes: [UInt8]) throws -> [LegacyRecord] {
         let first = bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09, 0xEF, 0xBB, 0xBF].contains($0) })
         let objects = first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
@@ -79,23 +90,31 @@ extension RecordStore {
                 let confidence = raw["confidence"]?.numberValue ?? raw["extraction_confidence"]?.numberValue ?? 0
                 let model = raw["model"]?.stringValue ?? raw["model_used"]?.stringValue ?? "legacy"
                 let fallback = raw["fallback_used"]?.boolValue ?? false
-                let created = LegacyRecord.string(raw, ["created_at", "uploaded_at"]) ?? timestamp()
+                let created = try LegacyRecord.time(raw, ["created_at", "uploaded_at", "flagged_at"], record: record) ?? timestamp()
+                let reviewedAt = try LegacyRecord.time(raw, ["reviewed_at", "approved_at"], record: record)
+                let reason = status == .flagged
+                    ? LegacyRecord.string(raw, ["flag_reason", "reason", "flagged_reason", "review_reason"])
+                        ?? "flagged in the old approval workflow (no reason recorded)"
+                    : raw["flag_reason"]?.stringValue
                 let at = timestamp()
                 try db.run("""
                     INSERT INTO documents(document_id, patient_id, document_name, review_status, auto_approved, flag_reason,
                         flag_codes, is_merged, reviewed_by, reviewed_at, confidence, model, fallback_used, resource_count,
-                        thresholds, extraction, content_hash, version, created_at, updated_at, human_decision, arrival, classified_as)
-                    VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 1, ?, ?, ?, (SELECT coalesce(max(id), 0) + 1 FROM documents), ?)
+                        thresholds, extraction, content_hash, version, created_at, updated_at, human_decision, arrival, classified_as,
+                        legacy)
+                    VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 1, ?, ?, ?, (SELECT coalesce(max(id), 0) + 1 FROM documents), ?, 1)
                     """, record.documentID, patient.rowID, LegacyRecord.string(raw, ["document_name", "name", "filename"]),
-                    status.rawValue, status == .autoApproved, raw["flag_reason"]?.stringValue,
+                    status.rawValue, status == .autoApproved, reason,
                     status == .autoApproved || status == .reviewed, record.reviewer,
-                    LegacyRecord.string(raw, ["reviewed_at", "approved_at"]), confidence, model, fallback,
+                    reviewedAt, confidence, model, fallback,
                     Thresholds().json.text, raw.text, SHA256.hex(raw.bytes), created, at,
                     status == .reviewed || status == .rejected,
                     status == .flagged ? "flagged" : (status == .autoApproved ? "auto_approved" : nil))
                 try appendAudit(actor: actor, action: "legacy_import", mrn: record.mrn, documentID: record.documentID,
                                 detail: .object([JSONMember("legacy_status", .string(record.legacyStatus)),
-                                                 JSONMember("status", .string(status.rawValue))]))
+                                                 JSONMember("status", .string(status.rawValue)),
+                                                 JSONMember("created_at", .string(created)),
+                                                 JSONMember("flag_reason", reason.map(JSON.string) ?? .null)]))
                 summary.mappings[record.mappingName, default: 0] += 1
                 summary.imported += 1
             }

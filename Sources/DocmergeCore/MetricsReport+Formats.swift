@@ -38,6 +38,8 @@ extension MetricsReport {
                 JSONMember($0.rawValue, .number(String(flagReasons[$0] ?? 0))) })),
             JSONMember("overdue_flagged", .number(String(overdueFlagged))),
             JSONMember("open_conflicts", .number(String(conflictsOpen))),
+            JSONMember("legacy_documents", .number(String(legacyDocuments))),
+            JSONMember("legacy_flagged_open", .number(String(legacyFlaggedOpen))),
             JSONMember("quality_sample", .object([
                 JSONMember("size", .number(String(sampleSize))),
                 JSONMember("reviewed", .number(String(sampleReviewed))),
@@ -90,6 +92,8 @@ extension MetricsReport {
         metric("flag_reasons", "gauge", "Documents per flag condition.",
                FlagCode.allCases.map { ("{reason=\"\($0.rawValue)\"}", String(flagReasons[$0] ?? 0)) })
         metric("overdue_flagged", "gauge", "Flagged documents waiting longer than the overdue limit.", [("", String(overdueFlagged))])
+        metric("open_conflicts", "gauge", "Re-ingests held aside after a person's decision, not yet accepted or dismissed.", [("", String(conflictsOpen))])
+        metric("legacy_flagged_open", "gauge", "Flagged records from the old approval workflow not yet finished (not in flag_rate).", [("", String(legacyFlaggedOpen))])
         metric("false_negative_rate", "gauge", "Quality-sample documents found wrong per sample document reviewed.", [("", value(falseNegativeEstimate.rate))])
         histogram("merge_latency_ms", "Time to merge one document, in milliseconds.", mergeLatency)
         histogram("time_to_availability_ms", "Upload (or first seen) to merged, in milliseconds.", timeToAvailability)

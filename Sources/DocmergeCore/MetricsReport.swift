@@ -18,6 +18,9 @@ public struct MetricsReport: Sendable {
     public var flagReasons: [FlagCode: Int] = [:]
     public var overdueFlagged = 0
     public var conflictsOpen = 0
+    /// Records imported from the old approval workflow: counted apart, never in the rates.
+    public var legacyDocuments = 0
+    public var legacyFlaggedOpen = 0
     public var sampleSize = 0
     public var sampleReviewed = 0
     public var sampleWrong = 0
@@ -55,7 +58,7 @@ extension RecordStore {
             var m = MetricsReport()
             m.statusCounts = try statusCounts()
             m.documentsTotal = m.statusCounts.values.reduce(0, +)
-            try db.forEach("SELECT classified_as, count(*) FROM documents WHERE classified_as IS NOT NULL GROUP BY classified_as") {
+            try db.forEach("SELECT classified_as, count(*) FROM documents WHERE classified_as IS NOT NULL AND legacy = 0 GROUP BY classified_as") {
                 m.classified += $0.int(1)
                 if $0.text(0) == "flagged" { m.classifiedFlagged = $0.int(1) } else { m.classifiedAutoApproved += $0.int(1) }
             }
@@ -74,6 +77,8 @@ extension RecordStore {
             }
             let cutoff = Timestamp.format(now().addingTimeInterval(-overdueDays * 86_400))
             m.overdueFlagged = try db.scalarInt("SELECT count(*) FROM documents WHERE review_status = 'flagged' AND created_at <= ?", cutoff) ?? 0
+            m.legacyDocuments = try db.scalarInt("SELECT count(*) FROM documents WHERE legacy = 1") ?? 0
+            m.legacyFlaggedOpen = try db.scalarInt("SELECT count(*) FROM documents WHERE legacy = 1 AND review_status = 'flagged'") ?? 0
             m.conflictsOpen = try db.scalarInt("SELECT count(DISTINCT document_id) FROM conflicts WHERE resolved = 0") ?? 0
             m.sampleSize = try db.scalarInt("SELECT count(*) FROM documents WHERE sampled = 1") ?? 0
             m.sampleReviewed = try db.scalarInt("SELECT count(*) FROM documents WHERE sampled = 1 AND review_action IS NOT NULL") ?? 0

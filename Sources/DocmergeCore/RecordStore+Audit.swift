@@ -13,7 +13,14 @@ extension RecordStore {
         let seq = (head?.0 ?? 0) + 1
         let prev = head?.1 ?? Self.genesisHash
         let at = time ?? timestamp()
-        let detailText = detail.text
+        // Who ran the command, as the operating system knows it, beside the declared actor.
+        var stamped = detail
+        if case .object(var members) = detail {
+            members.append(JSONMember("os_user", .string(identity.user)))
+            members.append(JSONMember("host", .string(identity.host)))
+            stamped = .object(members)
+        }
+        let detailText = stamped.text
         let hash = AuditRow.chainHash(prev: prev, seq: seq, at: at, actor: actor, action: action,
                                       mrn: mrn, documentID: documentID, detail: detailText)
         try db.run("INSERT INTO audit(seq, at, actor, action, mrn, document_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

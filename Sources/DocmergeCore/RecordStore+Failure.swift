@@ -15,14 +15,9 @@ extension RecordStore {
             // A replay of an extraction already merged changes nothing, failed or not.
             if existing != nil, try db.scalarInt("SELECT 1 FROM extractions WHERE document_id = ? AND content_hash = ?",
                                                  x.documentID, document.contentHash) != nil { return }
-            let patient: RegistryPatient
-            if let known = try self.patient(mrn: x.mrn) {
-                patient = known
-            } else {
-                let d = document.registrationDemographics
-                patient = try registerPatient(PatientRecord(mrn: x.mrn, name: d.name, birthDate: d.birthDate),
-                                              actor: actor, reason: "first document \(x.documentID)")
-            }
+            // Under `reject` an unknown patient is not registered: the retry will refuse the file.
+            if existing == nil, try unknownPatientRefusal(document) != nil { return }
+            let patient = try registryPatient(for: document, actor: actor)
             let reason = "merge failed: \(error)"
             let at = timestamp()
             if let existing {

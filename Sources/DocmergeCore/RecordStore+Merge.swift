@@ -64,10 +64,15 @@ extension RecordStore {
     func applyMerge(_ document: PreparedDocument, actor: String, sampleRate: Double) throws -> MergeOutcome {
         let started = DispatchTime.now()
         let x = document.extraction
-        let existing = try existingDocument(x.documentID)
-        if let existing, existing.mrn != x.mrn {
+        var existing = try existingDocument(x.documentID)
+        // Rolled back from another patient's record: nothing of it is merged anywhere, so it
+        // arrives for this patient as a new document would (its row and history move along).
+        let movedFrom = existing.flatMap { $0.mrn != x.mrn && $0.isRolledBack ? $0 : nil }
+        if let existing, existing.mrn != x.mrn, movedFrom == nil {
             return .refused(ExtractionError(path: "$.patient.mrn", message: "document \(x.documentID) is already merged for patient \(existing.mrn); this file names patient \(x.mrn)"))
         }
+        if movedFrom != nil { existing = nil }
+        if existing == nil, let refusal = try unknownPatientRefusal(document) { return .refused(refusal) }
         let seenBefore = try db.scalarInt("SELECT 1 FROM extractions WHERE document_id = ? AND content_hash = ?",
                                           x.documentID, document.contentHash) != nil
         if let existing, seenBefore {
@@ -99,16 +104,10 @@ extension RecordStore {
                 return .conflict(documentID: x.documentID, status: existing.status)
             }
         }
-        let patient: RegistryPatient
-        if let known = try self.patient(mrn: x.mrn) {
-            patient = known
-        } else {
-            let demographics = document.registrationDemographics
-            patient = try registerPatient(PatientRecord(mrn: x.mrn, name: demographics.name, birthDate: demographics.birthDate),
-                                          actor: actor, reason: "first document \(x.documentID)")
-        }
+        let patient = try registryPatient(for: document, actor: actor)
         let thresholds = document.thresholds
-        let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: patient.demographics)
+        let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: patient.demographics,
+                                                                     registeredPatient: patient.registered(by: x.documentID))
         let clock = now()
         let at = Timestamp.format(clock)
         let changes = try writeContribution(document.plan, patientRowID: patient.rowID, documentID: x.documentID, at: at)
@@ -128,7 +127,11 @@ extension RecordStore {
         let reason = QualityCheck.reasonText(findings)
         let codes = findings.map(\.code.rawValue).joined(separator: ",")
         let documentVersion: Int
-        if let existing {
+        if let movedFrom {
+            try db.run("UPDATE documents SET patient_id = ?, human_decision = 0, review_action = NULL, reviewed_by = NULL WHERE id = ?",
+                       patient.rowID, movedFrom.rowID)
+        }
+        if let existing = existing ?? movedFrom {
             try db.run("""
                 UPDATE documents SET document_name = ?, review_status = ?, auto_approved = ?, flag_reason = ?, flag_codes = ?,
                     is_merged = 1, reviewed_by = NULL, reviewed_at = ?, confidence = ?, model = ?, fallback_used = ?,

@@ -9,6 +9,8 @@ extension RecordStore {
         public var overdueOnly = false
         public var conflicts = false
         public var sample = false
+        /// Any one status instead of the flagged queue.
+        public var status: ReviewStatus?
         public var overdueDays = 7.0
         public init() {}
     }
@@ -17,7 +19,7 @@ extension RecordStore {
     public func reviewList(_ filter: ListFilter) throws -> [DocumentSummary] {
         var sql = """
             SELECT d.document_id, d.document_name, p.mrn, d.review_status, d.flag_reason, d.flag_codes, d.created_at,
-                   d.is_merged, d.version, d.sampled
+                   d.is_merged, d.version, d.sampled, d.legacy
             FROM documents d JOIN patients p ON p.id = d.patient_id
             """
         var values: [SQLBindable] = []
@@ -26,7 +28,8 @@ extension RecordStore {
         } else if filter.sample {
             sql += " WHERE d.sampled = 1 AND d.review_status = 'auto_approved'"
         } else {
-            sql += " WHERE d.review_status = 'flagged'"
+            sql += " WHERE d.review_status = ?"
+            values.append((filter.status ?? .flagged).rawValue)
         }
         if let mrn = filter.mrn { sql += " AND p.mrn = ?"; values.append(mrn) }
         if let reason = filter.reasonContains { sql += " AND instr(lower(coalesce(d.flag_reason, '') || ' ' || d.flag_codes), lower(?)) > 0"; values.append(reason) }
@@ -35,11 +38,12 @@ extension RecordStore {
         return try db.query(sql, values) { r in
             let created = r.text(6)
             let age = max(0, current.timeIntervalSince(Timestamp.parse(created) ?? current) / 86_400)
+            let status = ReviewStatus(rawValue: r.text(3)) ?? .pending
             return DocumentSummary(documentID: r.text(0), documentName: r.optionalText(1), mrn: r.text(2),
-                                   status: ReviewStatus(rawValue: r.text(3)) ?? .pending, flagReason: r.optionalText(4),
+                                   status: status, flagReason: r.optionalText(4),
                                    flagCodes: r.text(5).split(separator: ",").map(String.init), createdAt: created,
-                                   ageDays: age, overdue: age >= filter.overdueDays, isMerged: r.bool(7),
-                                   version: r.int(8), sampled: r.bool(9))
+                                   ageDays: age, overdue: status == .flagged && age >= filter.overdueDays, isMerged: r.bool(7),
+                                   version: r.int(8), sampled: r.bool(9), legacy: r.bool(10))
         }.filter { !filter.overdueOnly || $0.overdue }
     }
 
@@ -56,18 +60,21 @@ extension RecordStore {
         public let history: [AuditRow]
         public let conflicts: [[UInt8]]
         public let registry: RegistryDemographics
+        /// What the record holds for this document now (after a correction, the corrected
+        /// resources): `Type/id` and stored bytes, in write order.
+        public let record: [(reference: String, body: [UInt8])]
     }
 
     public func documentDetail(_ documentID: String, overdueDays: Double = 7) throws -> DocumentDetail {
         guard let row = try db.first("""
             SELECT d.document_id, d.document_name, p.mrn, d.review_status, d.flag_reason, d.flag_codes, d.created_at,
                    d.is_merged, d.version, d.sampled, d.confidence, d.model, d.fallback_used, d.thresholds, d.extraction,
-                   d.reviewed_by, d.reviewed_at, p.name, p.birth_date
+                   d.reviewed_by, d.reviewed_at, p.name, p.birth_date, d.legacy
             FROM documents d JOIN patients p ON p.id = d.patient_id WHERE d.document_id = ?
             """, [documentID], { r in
             (r.text(0), r.optionalText(1), r.text(2), r.text(3), r.optionalText(4), r.text(5), r.text(6), r.bool(7),
              r.int(8), r.bool(9), r.double(10), r.text(11), r.bool(12), r.text(13), r.bytes(14), r.optionalText(15),
-             r.optionalText(16), r.optionalText(17), r.optionalText(18))
+             r.optionalText(16), r.optionalText(17), r.optionalText(18), r.bool(19))
         }) else {
             throw DocmergeError(.notFound, "No document \(documentID) in the database.")
         }
@@ -76,7 +83,7 @@ extension RecordStore {
                                       status: ReviewStatus(rawValue: row.3) ?? .pending, flagReason: row.4,
                                       flagCodes: row.5.split(separator: ",").map(String.init), createdAt: row.6,
                                       ageDays: age, overdue: row.3 == "flagged" && age >= overdueDays, isMerged: row.7,
-                                      version: row.8, sampled: row.9)
+                                      version: row.8, sampled: row.9, legacy: row.19)
         var merged: [String: String] = [:]
         try db.forEach("SELECT resource_type, doc_key, fhir_id FROM resources WHERE document_id = ?", [documentID]) {
             merged[$0.text(0) + "\u{0}" + $0.text(1)] = $0.text(0) + "/" + $0.text(2)
@@ -85,7 +92,9 @@ extension RecordStore {
         return DocumentDetail(summary: summary, confidence: row.10, model: row.11, fallbackUsed: row.12, thresholds: row.13,
                               extraction: row.14, reviewedBy: row.15, reviewedAt: row.16, mergedIDs: merged,
                               history: try auditRows(documentID: documentID), conflicts: conflicts,
-                              registry: RegistryDemographics(name: row.17, birthDate: row.18))
+                              registry: RegistryDemographics(name: row.17, birthDate: row.18),
+                              record: try db.query("SELECT resource_type || '/' || fhir_id, body FROM resources WHERE document_id = ? ORDER BY id",
+                                                   [documentID]) { ($0.text(0), $0.bytes(1)) })
     }
 
     /// Counts by review status.

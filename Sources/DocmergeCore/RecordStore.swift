@@ -10,6 +10,8 @@ public final class RecordStore {
     public let path: String
     /// The clock: injected so tests control time.
     public var now: @Sendable () -> Date
+    /// The operating-system user and host every audit row records beside its actor.
+    public var identity = OSIdentity.current
 
     public init(path: String, readOnly: Bool = false, synchronous: Connection.Synchronous = .full,
                 busyTimeoutMs: Int = 5_000, now: @escaping @Sendable () -> Date = { Date() }) throws {
@@ -29,15 +31,21 @@ public final class RecordStore {
     /// recount changed), for the runner to log.
     public private(set) var migrationNotes: [String] = []
 
-    /// Opens an existing database for a command; a missing file is a clear error.
-    public static func open(_ path: String, create: Bool = false) throws -> RecordStore {
+    /// Opens an existing database for a command; a missing file is a clear error. With
+    /// `write`, a user who may not write the database (or its directory, where the WAL,
+    /// shared-memory and lock files live) is told so in one sentence.
+    public static func open(_ path: String, create: Bool = false, write: Bool = false) throws -> RecordStore {
         if !create && !FileManager.default.fileExists(atPath: path) {
-            throw DocmergeError(.notFound, "No database at \(path); run `docmerge run` or `docmerge patients import` to create one.")
+            if !WriteAccess.canSearchDirectory(of: path) { throw write ? WriteAccess.refusal(path) : WriteAccess.readRefusal(path) }
+            throw DocmergeError(.notFound, "No database at \(TerminalText.escape(path)); run `docmerge run` or `docmerge patients import` to create one.")
         }
+        if write || create, !WriteAccess.allowed(databasePath: path) { throw WriteAccess.refusal(path) }
         do {
             return try RecordStore(path: path)
+        } catch let error as SQLiteError where error.isReadOnly {
+            throw WriteAccess.refusal(path)
         } catch let error as SQLiteError {
-            throw DocmergeError(.failure, "Cannot open the database \(path): \(error.message).")
+            throw DocmergeError(.failure, "Cannot open the database \(TerminalText.escape(path)): \(error.message).")
         }
     }
 

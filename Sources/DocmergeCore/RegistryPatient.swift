@@ -8,16 +8,20 @@ public struct RegistryPatient: Sendable, Equatable {
     public let name: String?
     public let birthDate: String?
     public let version: Int
+    /// The document that registered the patient under `register_and_flag`: check 7
+    /// belongs to it, every extraction of it carries `new_patient`.
+    public let flaggedBy: String?
 
     public var demographics: RegistryDemographics { RegistryDemographics(name: name, birthDate: birthDate) }
 }
 
-/// A patient to add to the registry (from an import or a document's upload context).
+/// A patient to add to the registry (from an import or a document).
 public struct PatientRecord: Sendable, Equatable {
     public var mrn: String
     public var name: String?
     public var birthDate: String?
-    /// The FHIR Patient as imported, if it came as one.
+    /// The Patient's elements (a FHIR Patient as imported, or a document's Patient entry),
+    /// if it came as one; else they are built from the demographics.
     public var resource: [JSONMember]?
 
     public init(mrn: String, name: String?, birthDate: String?, resource: [JSONMember]? = nil) {
@@ -27,39 +31,15 @@ public struct PatientRecord: Sendable, Equatable {
         self.resource = resource
     }
 
-    /// The registry Patient resource: the imported one with the registry id and MRN
-    /// identifier, or one built from the demographics.
-    func resourceJSON(fhirID: String) -> String {
-        let mrnIdentifier = JSON.object([
-            JSONMember("type", .object([JSONMember("coding", .array([.object([
-                JSONMember("system", .string("http://terminology.hl7.org/CodeSystem/v2-0203")),
-                JSONMember("code", .string("MR"))])]))])),
-            JSONMember("system", .string("urn:docmerge:mrn")),
-            JSONMember("value", .string(mrn)),
-        ])
-        var members: [JSONMember] = [JSONMember("resourceType", .string("Patient")), JSONMember("id", .string(fhirID))]
-        if let resource {
-            var identifiers = resource.first(where: { $0.key == "identifier" })?.value.arrayValue ?? []
-            if !identifiers.contains(where: { $0["value"]?.stringValue == mrn }) { identifiers.append(mrnIdentifier) }
-            for member in resource where !["resourceType", "id"].contains(member.key) {
-                members.append(member.key == "identifier" ? JSONMember("identifier", .array(identifiers)) : member)
-            }
-            if !resource.contains(where: { $0.key == "identifier" }) {
-                members.insert(JSONMember("identifier", .array(identifiers)), at: 2)
-            }
-        } else {
-            members.append(JSONMember("identifier", .array([mrnIdentifier])))
-            if let name {
-                let parts = name.split(separator: " ").map(String.init)
-                var nameMembers: [JSONMember] = [JSONMember("text", .string(name))]
-                if parts.count > 1 {
-                    nameMembers.append(JSONMember("family", .string(parts[parts.count - 1])))
-                    nameMembers.append(JSONMember("given", .array(parts.dropLast().map { .string($0) })))
-                }
-                members.append(JSONMember("name", .array([.object(nameMembers)])))
-            }
-            if let birthDate { members.append(JSONMember("birthDate", .string(birthDate))) }
-        }
-        return JSON.object(members).text
+    /// Registration from a document (`PatientRegistration`).
+    public init(mrn: String, registration: PatientRegistration) {
+        self.init(mrn: mrn, name: registration.name, birthDate: registration.birthDate, resource: registration.elements)
+    }
+
+    /// The registry Patient resource, with the registry id, the MRN identifier and meta.
+    func resourceJSON(fhirID: String, versionID: Int, lastUpdated: String) -> String {
+        let elements = resource ?? PatientRegistration.elements(name: name, birthDate: birthDate)
+        return RegistryResource.build(elements: elements, mrn: mrn, fhirID: fhirID, versionID: versionID,
+                                      lastUpdated: lastUpdated).text
     }
 }

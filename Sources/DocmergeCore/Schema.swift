@@ -132,7 +132,26 @@ public enum Schema {
                 WHERE id IN (SELECT r.id FROM recount r JOIN documents d ON d.id = r.id WHERE d.resource_count <> r.n);
             DROP TABLE recount;
             """),
-        .init(id: 5, name: "review console accounts", sql: """
+        .init(id: 5, name: "registry patients: the registering document, check 7, meta", sql: """
+            ALTER TABLE patients ADD COLUMN registered_by_document TEXT;
+            ALTER TABLE patients ADD COLUMN new_patient_document TEXT;
+            CREATE TABLE IF NOT EXISTS migration_notes(migration_id INTEGER PRIMARY KEY, note TEXT NOT NULL);
+            INSERT INTO migration_notes(migration_id, note)
+                SELECT 5, 'registry Patients given meta.versionId and meta.lastUpdated: ' || count(*) || ' rows changed'
+                FROM patients WHERE json_valid(resource) AND json_extract(resource, '$.meta.versionId') IS NULL;
+            UPDATE patients SET resource = json_set(resource, '$.meta.versionId', '1', '$.meta.lastUpdated', last_updated)
+                WHERE json_valid(resource) AND json_extract(resource, '$.meta.versionId') IS NULL;
+            """),
+        .init(id: 6, name: "conflict resolutions, legacy documents", sql: """
+            ALTER TABLE conflicts ADD COLUMN resolution TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_by TEXT;
+            ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;
+            ALTER TABLE conflicts ADD COLUMN reason TEXT;
+            ALTER TABLE documents ADD COLUMN legacy INTEGER NOT NULL DEFAULT 0;
+            UPDATE documents SET legacy = 1
+                WHERE document_id IN (SELECT document_id FROM audit WHERE action = 'legacy_import');
+            """),
+        .init(id: 7, name: "review console accounts", sql: """
             CREATE TABLE IF NOT EXISTS stewards(
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL UNIQUE,

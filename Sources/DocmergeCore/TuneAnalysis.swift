@@ -108,7 +108,7 @@ extension RecordStore {
     public func tuneCases() throws -> [TuneAnalysis.Case] {
         try db.query("""
             SELECT d.confidence, d.fallback_used, d.resource_count, d.review_action, d.extraction, p.name, p.birth_date
-            FROM documents d JOIN patients p ON p.id = d.patient_id WHERE d.classified_as IS NOT NULL
+            FROM documents d JOIN patients p ON p.id = d.patient_id WHERE d.classified_as IS NOT NULL AND d.legacy = 0
             """) { r in
             let root = try? JSONParser.parse(r.bytes(4))
             var evidence: PatientEvidence?

@@ -1,11 +1,27 @@
-import Foundation
-
-/// Pipeline settings and thresholds, read from a JSON file in `Configs/`.
-public struct Config: Codable, Sendable, Equatable {
+/// Pipeline settings and thresholds, read from a JSON file in `Configs/` and validated
+/// key by key (`ConfigSchema`): an unknown key, a wrong type or a value out of range
+/// refuses the file.
+public struct Config: Sendable, Equatable {
     public var thresholds = Thresholds()
+    public var registry = Registry()
     public var pipeline = Pipeline()
+    public var tune = Tune()
 
-    public struct Pipeline: Codable, Sendable, Equatable {
+    /// The `registry` section.
+    public struct Registry: Sendable, Equatable {
+        /// What a document for an MRN the registry does not know does (check 7).
+        public var unknownPatient: UnknownPatientPolicy = .registerAndFlag
+        public init(unknownPatient: UnknownPatientPolicy = .registerAndFlag) { self.unknownPatient = unknownPatient }
+    }
+
+    /// The `tune` section.
+    public struct Tune: Sendable, Equatable {
+        /// `tune --apply` refuses with fewer reviewed outcomes than this (unless --force).
+        public var minReviewedOutcomes = 30
+        public init() {}
+    }
+
+    public struct Pipeline: Sendable, Equatable {
         /// Largest file accepted, in bytes.
         public var maxFileBytes = 10 * 1024 * 1024
         /// Deepest JSON nesting accepted.
@@ -41,51 +57,15 @@ public struct Config: Codable, Sendable, Equatable {
         public var targetFlagRateHigh = 0.20
 
         public init() {}
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Pipeline()
-            maxFileBytes = try c.decodeIfPresent(Int.self, forKey: .maxFileBytes) ?? d.maxFileBytes
-            maxDepth = try c.decodeIfPresent(Int.self, forKey: .maxDepth) ?? d.maxDepth
-            maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? d.maxInFlight
-            decodeWorkers = try c.decodeIfPresent(Int.self, forKey: .decodeWorkers) ?? d.decodeWorkers
-            batchMax = try c.decodeIfPresent(Int.self, forKey: .batchMax) ?? d.batchMax
-            rescanSeconds = try c.decodeIfPresent(Double.self, forKey: .rescanSeconds) ?? d.rescanSeconds
-            settleMs = try c.decodeIfPresent(Int.self, forKey: .settleMs) ?? d.settleMs
-            retryAttempts = try c.decodeIfPresent(Int.self, forKey: .retryAttempts) ?? d.retryAttempts
-            retryBaseMs = try c.decodeIfPresent(Int.self, forKey: .retryBaseMs) ?? d.retryBaseMs
-            metricsIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .metricsIntervalSeconds) ?? d.metricsIntervalSeconds
-            sampleRate = try c.decodeIfPresent(Double.self, forKey: .sampleRate) ?? d.sampleRate
-            overdueDays = try c.decodeIfPresent(Double.self, forKey: .overdueDays) ?? d.overdueDays
-            busyTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .busyTimeoutMs) ?? d.busyTimeoutMs
-            maxDbPages = try c.decodeIfPresent(Int.self, forKey: .maxDbPages) ?? d.maxDbPages
-            parkSeconds = try c.decodeIfPresent(Double.self, forKey: .parkSeconds) ?? d.parkSeconds
-            targetFlagRateLow = try c.decodeIfPresent(Double.self, forKey: .targetFlagRateLow) ?? d.targetFlagRateLow
-            targetFlagRateHigh = try c.decodeIfPresent(Double.self, forKey: .targetFlagRateHigh) ?? d.targetFlagRateHigh
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case maxFileBytes = "max_file_bytes", maxDepth = "max_depth", maxInFlight = "max_in_flight"
-            case decodeWorkers = "decode_workers", batchMax = "batch_max"
-            case rescanSeconds = "rescan_seconds", settleMs = "settle_ms", retryAttempts = "retry_attempts"
-            case retryBaseMs = "retry_base_ms", metricsIntervalSeconds = "metrics_interval_seconds"
-            case sampleRate = "sample_rate", overdueDays = "overdue_days"
-            case busyTimeoutMs = "busy_timeout_ms", maxDbPages = "max_db_pages", parkSeconds = "park_seconds"
-            case targetFlagRateLow = "target_flag_rate_low", targetFlagRateHigh = "target_flag_rate_high"
-        }
     }
 
     public init() {}
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        thresholds = try c.decodeIfPresent(Thresholds.self, forKey: .thresholds) ?? Thresholds()
-        pipeline = try c.decodeIfPresent(Pipeline.self, forKey: .pipeline) ?? Pipeline()
-    }
-
-    /// Reads a config file; a missing key takes its default.
-    public static func load(path: String) throws -> Config {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return try JSONDecoder().decode(Config.self, from: data)
+    /// What a document is judged with: the thresholds plus the unknown-patient policy
+    /// (stored with each document, so a retry judges the same way).
+    public var judgement: Thresholds {
+        var t = thresholds
+        t.unknownPatient = registry.unknownPatient
+        return t
     }
 }

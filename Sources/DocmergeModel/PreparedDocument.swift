@@ -35,13 +35,6 @@ public struct PreparedDocument: Sendable {
         return PreparedDocument(extraction: extraction, plan: MergePlanner.plan(extraction), raw: bytes,
                                 contentHash: ContentHash.hex(root.bytes), firstSeen: firstSeen, thresholds: thresholds)
     }
-
-    /// The demographics to register an unknown patient with: the upload context's,
-    /// else the document's Patient entry.
-    public var registrationDemographics: (name: String?, birthDate: String?) {
-        let evidence = extraction.documentPatient.map { PatientEvidence(patient: $0.resource) }
-        return (extraction.patientName ?? evidence?.name, extraction.patientBirthDate ?? evidence?.birthDate)
-    }
 }
 
 /// The quality sample: a fixed fraction of auto-approved documents, chosen from the

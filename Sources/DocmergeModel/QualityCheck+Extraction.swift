@@ -20,9 +20,19 @@ extension QualityCheck {
     }
 
     /// Every condition that fires for this extraction against the registry's
-    /// demographics: the pure decision, from the extraction alone.
-    public func evaluate(_ x: Extraction, registry: RegistryDemographics?) -> [Finding] {
-        evaluate(confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model, resourceCount: x.resourceCount,
-                 documentPatient: x.documentPatient.map { PatientEvidence(patient: $0.resource) }, registry: registry)
+    /// demographics: the pure decision, from the extraction alone. `registeredPatient`:
+    /// this document registered its patient under `register_and_flag` (check 7; the
+    /// condition belongs to the document, so every later extraction of it passes true).
+    public func evaluate(_ x: Extraction, registry: RegistryDemographics?, registeredPatient: Bool = false) -> [Finding] {
+        var findings = evaluate(confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model,
+                                resourceCount: x.resourceCount,
+                                documentPatient: x.documentPatient.map { PatientEvidence(patient: $0.resource) }, registry: registry)
+        if registeredPatient { findings.append(Self.newPatient(mrn: x.mrn)) }
+        return findings
+    }
+
+    /// Check 7's finding.
+    public static func newPatient(mrn: String) -> Finding {
+        Finding(code: .newPatient, text: "a new patient \(mrn) was registered from this document; check the MRN and the demographics")
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The six quality checks of DESIGN.md. Pure: everything it needs is passed in, so a
+/// The seven quality checks of DESIGN.md. Pure: everything it needs is passed in, so a
 /// decision is reproducible from the stored extraction and thresholds.
 public enum FlagCode: String, Sendable, CaseIterable, Codable {
     case lowConfidence = "low_confidence"
@@ -9,6 +9,7 @@ public enum FlagCode: String, Sendable, CaseIterable, Codable {
     case fewResources = "few_resources"
     case birthDateMismatch = "birth_date_mismatch"
     case nameMismatch = "name_mismatch"
+    case newPatient = "new_patient"
     case mergeFailed = "merge_failed"
 
     public var label: String {
@@ -19,6 +20,7 @@ public enum FlagCode: String, Sendable, CaseIterable, Codable {
         case .fewResources: "few resources"
         case .birthDateMismatch: "date of birth conflict"
         case .nameMismatch: "name conflict"
+        case .newPatient: "new patient"
         case .mergeFailed: "merge failed"
         }
     }
@@ -90,7 +92,7 @@ public struct QualityCheck: Sendable {
         return a.prefix(n) == b.prefix(n)
     }
 
-    static func fmt(_ value: Double) -> String {
+    public static func fmt(_ value: Double) -> String {
         let rounded = (value * 10_000).rounded() / 10_000
         var text = String(rounded)
         if text.hasSuffix(".0") { text += "0" }

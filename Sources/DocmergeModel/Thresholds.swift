@@ -1,6 +1,6 @@
 /// The quality-check thresholds. A document keeps the values it was judged with,
 /// so a decision can be reproduced and a retry judges the same way.
-public struct Thresholds: Codable, Sendable, Equatable, Hashable {
+public struct Thresholds: Sendable, Equatable, Hashable {
     /// Check 1: confidence strictly below this flags.
     public var minConfidence: Double = 0.80
     /// Check 4: fewer resources than this …
@@ -9,29 +9,17 @@ public struct Thresholds: Codable, Sendable, Equatable, Hashable {
     public var fewResourcesConfidence: Double = 0.95
     /// Check 6: name similarity strictly below this flags.
     public var minNameSimilarity: Double = 0.80
+    /// Check 7: what an MRN the registry does not know does (`registry.unknown_patient`
+    /// in the config file; kept with each document like the numbers).
+    public var unknownPatient: UnknownPatientPolicy = .registerAndFlag
 
     public init(minConfidence: Double = 0.80, fewResourcesCount: Int = 3, fewResourcesConfidence: Double = 0.95,
-                minNameSimilarity: Double = 0.80) {
+                minNameSimilarity: Double = 0.80, unknownPatient: UnknownPatientPolicy = .registerAndFlag) {
         self.minConfidence = minConfidence
         self.fewResourcesCount = fewResourcesCount
         self.fewResourcesConfidence = fewResourcesConfidence
         self.minNameSimilarity = minNameSimilarity
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case minConfidence = "min_confidence"
-        case fewResourcesCount = "few_resources_count"
-        case fewResourcesConfidence = "few_resources_confidence"
-        case minNameSimilarity = "min_name_similarity"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = Thresholds(minConfidence: 0.80)
-        minConfidence = try c.decodeIfPresent(Double.self, forKey: .minConfidence) ?? d.minConfidence
-        fewResourcesCount = try c.decodeIfPresent(Int.self, forKey: .fewResourcesCount) ?? d.fewResourcesCount
-        fewResourcesConfidence = try c.decodeIfPresent(Double.self, forKey: .fewResourcesConfidence) ?? d.fewResourcesConfidence
-        minNameSimilarity = try c.decodeIfPresent(Double.self, forKey: .minNameSimilarity) ?? d.minNameSimilarity
+        self.unknownPatient = unknownPatient
     }
 
     /// Compact JSON stored with each document.
@@ -41,6 +29,7 @@ public struct Thresholds: Codable, Sendable, Equatable, Hashable {
             JSONMember("few_resources_count", .number(String(fewResourcesCount))),
             JSONMember("few_resources_confidence", .number(Self.number(fewResourcesConfidence))),
             JSONMember("min_name_similarity", .number(Self.number(minNameSimilarity))),
+            JSONMember("unknown_patient", .string(unknownPatient.rawValue)),
         ])
     }
 
@@ -48,7 +37,10 @@ public struct Thresholds: Codable, Sendable, Equatable, Hashable {
         guard let a = json["min_confidence"]?.numberValue, let b = json["few_resources_count"]?.numberValue,
               let c = json["few_resources_confidence"]?.numberValue, let d = json["min_name_similarity"]?.numberValue
         else { return nil }
-        self.init(minConfidence: a, fewResourcesCount: Int(b), fewResourcesConfidence: c, minNameSimilarity: d)
+        // Documents judged before check 7 existed were judged under today's `register`.
+        let policy = json["unknown_patient"]?.stringValue.flatMap(UnknownPatientPolicy.init(rawValue:)) ?? .register
+        self.init(minConfidence: a, fewResourcesCount: Int(b), fewResourcesConfidence: c, minNameSimilarity: d,
+                  unknownPatient: policy)
     }
 
     static func number(_ value: Double) -> String {

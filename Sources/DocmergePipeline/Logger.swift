@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DocmergeModel
 
 /// Log lines on standard error, one `write` each (lines from several threads never
 /// interleave). Passed in, not global. Never given patient names, birth dates or file
@@ -23,8 +24,10 @@ public struct Logger: Sendable {
     /// Problems: always shown.
     public func error(_ line: String) { emit(line) }
 
+    /// Every line is escaped whole (`TerminalText`): file names, reasons and ids from
+    /// input can neither forge a line nor drive the terminal.
     private func emit(_ line: String) {
-        var bytes = Array(line.utf8)
+        var bytes = Array(TerminalText.escape(line).utf8)
         bytes.append(0x0A)
         bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }

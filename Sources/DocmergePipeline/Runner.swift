@@ -58,6 +58,9 @@ public struct Runner: Sendable {
         } catch {
             throw Failure(description: "Cannot open the database \(options.dbPath): \(error).", exitCode: 1)
         }
+        // The first line once the database is open: what every document is judged with.
+        logger.error(options.config.effectiveSummary)
+        for note in writer.migrationNotes { logger.error(note) }
         let audit = AuditFollower(dbPath: options.dbPath, logger: logger)
         let stop = StopFlag()
         let (ingestSignals, ingestControl) = AsyncStream.makeStream(of: IngestStage.Signal.self)
@@ -70,7 +73,7 @@ public struct Runner: Sendable {
                                  parkSeconds: settings.parkSeconds, rescanSeconds: settings.rescanSeconds)
         let decode = DecodeStage(inbox: inbox,
                                  decoder: ExtractionDecoder(maxBytes: settings.maxFileBytes, maxDepth: settings.maxDepth),
-                                 thresholds: options.config.thresholds)
+                                 thresholds: options.config.judgement)
         let workers = settings.decodeWorkers > 0 ? settings.decodeWorkers : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let watcher: InotifyWatcher? = options.once ? nil : try? InotifyWatcher(directory: inbox.root)
         if !options.once && watcher == nil { logger.error("inotify is unavailable; falling back to rescans every \(settings.rescanSeconds) s") }

@@ -26,6 +26,8 @@ public actor StoreWriter {
     private let logger: Logger
     private let metrics: MetricsCollector
     public private(set) var summary = RunSummary()
+    /// What the migrations this open applied said they did (the runner logs them).
+    public nonisolated let migrationNotes: [String]
     private var fatal: String?
 
     static func open(_ path: String, _ settings: Config.Pipeline) throws -> RecordStore {
@@ -38,7 +40,7 @@ public actor StoreWriter {
 
     public init(dbPath: String, settings: Config.Pipeline, logger: Logger, metrics: MetricsCollector) throws {
         self.store = try StoreWriter.open(dbPath, settings)
-        for note in store.migrationNotes { logger.error(note) }
+        self.migrationNotes = store.migrationNotes
         self.dbPath = dbPath
         self.settings = settings
         self.logger = logger

@@ -1,4 +1,5 @@
 import DocmergeCore
+import DocmergeModel
 import Foundation
 
 /// A command's arguments: positionals, `--name value` options and `--flag` flags.
@@ -76,23 +77,40 @@ struct Arguments {
     }
 }
 
-/// Standard output and error.
+/// Standard output and error. Nothing reaches the terminal raw: text goes through
+/// `TerminalText` (commands escape each input-derived field with `TerminalText.escape`,
+/// and every line is checked again here, newlines kept), JSON through `TerminalText.json`
+/// (the same JSON, with the characters a terminal would act on written as escapes).
 enum Output {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((TerminalText.lines(text) + "\n").utf8))
     }
 
+    /// A line in red on a terminal (the colour codes are added after the text is escaped).
+    static func red(_ text: String) {
+        let safe = TerminalText.lines(text)
+        FileHandle.standardOutput.write(Data((isTerminal ? "\u{1B}[31m\(safe)\u{1B}[0m\n" : safe + "\n").utf8))
+    }
+
+    static func json(_ value: JSON) {
+        bytes(value.bytes + [0x0A])
+    }
+
+    /// JSON bytes (a bundle, a JSON document) on standard output.
     static func bytes(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+        FileHandle.standardOutput.write(Data(TerminalText.json(bytes)))
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.lines(text) + "\n").utf8))
     }
 
     /// True when standard output is a terminal (colour allowed).
     static var isTerminal: Bool { isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 }
+
+/// Shorthand for one input-derived field in a line of text.
+func safe(_ text: String) -> String { TerminalText.escape(text) }
 
 /// One subcommand: its usage text and its body.
 protocol Command {

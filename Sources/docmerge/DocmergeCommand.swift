@@ -7,9 +7,11 @@ struct DocmergeCommand {
     static let groups: [String: [CommandEntry]] = [
         "patients": [.of(PatientsImportCommand.self)],
         "review": [.of(ReviewListCommand.self), .of(ReviewShowCommand.self), .of(ReviewMarkCorrectCommand.self),
-                   .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self)],
-        "audit": [.of(AuditVerifyCommand.self)],
+                   .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self),
+                   .of(ReviewConflictCommand.self), .of(ReviewRefileCommand.self)],
+        "audit": [.of(AuditVerifyCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
+        "config": [.of(ConfigCheckCommand.self)],
         "stewards": [.of(StewardsAddCommand.self), .of(StewardsRemoveCommand.self), .of(StewardsListCommand.self),
                      .of(StewardsPasswdCommand.self)],
     ]
@@ -31,14 +33,17 @@ struct DocmergeCommand {
           patients import FILE        add registry patients (FHIR Patient NDJSON/JSON, or CSV)
           bundle MRN                  the patient's FHIR Bundle on stdout
           history MRN [--json]        the patient's audit trail
-          review list|show|mark-correct|correct|rollback|retry
+          review list|show|mark-correct|correct|rollback|retry|conflict|refile
                                       verify flagged documents (the data is already merged)
           metrics [--format json|prometheus]
           tune [--json] [--apply FILE]  what-if table over thresholds
           dashboard --out FILE.html   self-contained HTML dashboard
           backup --out FILE           consistent online copy
           audit verify                check the audit hash chain
+          audit list [--since T] [--until T] [--action A] [--actor NAME] [--document DOC] [--json]
+                                      audit rows across patients
           legacy import FILE          records from the old approval workflow
+          config check [--config FILE]  the effective configuration as JSON
           serve [--listen 127.0.0.1:8470]
                                       the stewards' review console in a browser
           stewards add|remove|list|passwd NAME [--role steward|viewer]

@@ -24,6 +24,20 @@ public struct WorkloadGenerator {
 
     enum Kind: CaseIterable { case clean, low, fallback, empty, few, dob, stranger, variant }
 
+    /// Demographics as the generator knows them: who the name belongs to ("" for the
+    /// patient, else the stranger's name) and the birth date.
+    struct Demographics: Equatable {
+        let identity: String
+        let birthDate: String
+    }
+
+    /// What the registry holds for a patient the CSV left out, once a document registered
+    /// it (`register_and_flag`: from the document's Patient entry, else its patient block).
+    struct Registered {
+        let by: String
+        let demographics: Demographics
+    }
+
     public func generate() -> Workload {
         var random = SeededRandom(seed: spec.seed)
         let zipf = Zipf(count: spec.patients)
@@ -39,6 +53,7 @@ public struct WorkloadGenerator {
         var history: [(id: String, bytes: [UInt8], patient: Int, extractedAt: Int)] = []
         let base = 1_795_000_000   // seconds; every extraction time derives from it
         var serial = 0
+        var registeredUnknown: [Int: Registered] = [:]
         func fileName(_ id: String) -> String {
             serial += 1
             return String(format: "%07d-%@.json", serial, id)
@@ -55,7 +70,8 @@ public struct WorkloadGenerator {
             threshold += spec.reextraction
             if roll < threshold, let earlier = history.randomElement(using: &random) {
                 let time = earlier.extractedAt + 600 + n
-                let (bytes, doc) = document(id: earlier.id, patient: patients[earlier.patient], kind: .clean, extractedAt: time, random: &random)
+                let (bytes, doc, _) = document(id: earlier.id, patient: patients[earlier.patient], kind: .clean, extractedAt: time,
+                                               registered: registeredUnknown[earlier.patient], random: &random)
                 let name = fileName(earlier.id)
                 files.append(GeneratedFile(name: name, bytes: bytes))
                 expected.files.append(name)
@@ -69,8 +85,9 @@ public struct WorkloadGenerator {
             if roll < threshold, let earlier = history.randomElement(using: &random) {
                 // An extraction older than the one applied, arriving late: recorded, not applied.
                 let newest = history.filter { $0.id == earlier.id }.map(\.extractedAt).max() ?? earlier.extractedAt
-                let (bytes, _) = document(id: earlier.id, patient: patients[earlier.patient], kind: .clean,
-                                          extractedAt: newest - 3600, random: &random)
+                let (bytes, _, _) = document(id: earlier.id, patient: patients[earlier.patient], kind: .clean,
+                                             extractedAt: newest - 3600, registered: registeredUnknown[earlier.patient],
+                                             random: &random)
                 let name = fileName(earlier.id)
                 files.append(GeneratedFile(name: name, bytes: bytes))
                 expected.files.append(name)
@@ -88,7 +105,11 @@ public struct WorkloadGenerator {
             let kind = pickKind(&random)
             let id = "doc-\(spec.seed)-\(n)"
             let time = base + n
-            let (bytes, doc) = document(id: id, patient: patients[patientIndex], kind: kind, extractedAt: time, random: &random)
+            let (bytes, doc, evidence) = document(id: id, patient: patients[patientIndex], kind: kind, extractedAt: time,
+                                                  registered: registeredUnknown[patientIndex], random: &random)
+            if !patients[patientIndex].known && registeredUnknown[patientIndex] == nil {
+                registeredUnknown[patientIndex] = Registered(by: id, demographics: evidence)
+            }
             let name = fileName(id)
             files.append(GeneratedFile(name: name, bytes: bytes))
             expected.files.append(name)
@@ -117,9 +138,11 @@ public struct WorkloadGenerator {
         return .clean
     }
 
-    /// One extraction file of the given kind, and what its merge must give.
-    func document(id: String, patient: Patient, kind: Kind, extractedAt: Int, random: inout SeededRandom)
-        -> ([UInt8], ExpectedState.Document) {
+    /// One extraction file of the given kind, what its merge must give, and the demographics
+    /// it would register its patient with. `registered`: what a document registered for a
+    /// patient the CSV left out (nil while none has).
+    func document(id: String, patient: Patient, kind: Kind, extractedAt: Int, registered: Registered?,
+                  random: inout SeededRandom) -> ([UInt8], ExpectedState.Document, Demographics) {
         var confidence = 0.85 + random.unit() * 0.15
         let count: Int
         switch kind {
@@ -133,6 +156,7 @@ public struct WorkloadGenerator {
         let wantsPatientEntry = [.dob, .stranger, .variant].contains(kind) || (kind == .clean && random.chance(0.5))
         // The Patient entry is evidence, not a resource: it comes on top of `count` (checks 3 and 4).
         let clinical = count
+        var evidence = Demographics(identity: "", birthDate: patient.birthDate)
         if wantsPatientEntry {
             var birth = patient.birthDate
             var family = patient.family, given = [patient.given]
@@ -151,6 +175,7 @@ public struct WorkloadGenerator {
                 given = [patient.given.uppercased(), "\(random.pick(["A", "B", "M", "Q"]))."]
             default: break
             }
+            evidence = Demographics(identity: kind == .stranger ? "\(given[0]) \(family)" : "", birthDate: birth)
             var text = "\(family), \(given.joined(separator: " "))"
             if kind == .variant { text = "Patient: " + text }
             entries.append(.object([
@@ -165,6 +190,17 @@ public struct WorkloadGenerator {
         if kind == .low { flags.append("low_confidence") }
         if kind == .fallback { flags.append("fallback_model") }
         if total == 0 { flags.append("no_resources") } else if total < 3 && confidence < 0.95 { flags.append("few_resources") }
+        if !patient.known {
+            // Checks 5 and 6 compare with what the registering document said; check 7 belongs to it.
+            flags.removeAll { $0 == "birth_date_mismatch" || $0 == "name_mismatch" }
+            if let registered {
+                if wantsPatientEntry && evidence.birthDate != registered.demographics.birthDate { flags.append("birth_date_mismatch") }
+                if wantsPatientEntry && evidence.identity != registered.demographics.identity { flags.append("name_mismatch") }
+                if registered.by == id { flags.append("new_patient") }
+            } else {
+                flags.append("new_patient")
+            }
+        }
         let root = JSON.object([
             JSONMember("schema", .string("docmerge.extraction/v1")),
             JSONMember("document", .object([JSONMember("id", .string(id)), JSONMember("name", .string("\(id).pdf"))])),
@@ -176,9 +212,10 @@ public struct WorkloadGenerator {
                                               JSONMember("extracted_at", .string(Timestamp.format(Date(timeIntervalSince1970: Double(extractedAt)))))])),
             JSONMember("entries", .array(entries)),
         ])
-        let order = ["low_confidence", "fallback_model", "no_resources", "few_resources", "birth_date_mismatch", "name_mismatch"]
+        let order = ["low_confidence", "fallback_model", "no_resources", "few_resources", "birth_date_mismatch", "name_mismatch",
+                     "new_patient"]
         let expected = ExpectedState.Document(mrn: patient.mrn, resources: clinical, flags: flags.sorted { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) })
-        return (root.bytes, expected)
+        return (root.bytes, expected, evidence)
     }
 
     /// A refused file of each kind in turn.

@@ -13,8 +13,12 @@ final class TestStore {
         store = try RecordStore(path: dir.file("records.sqlite"), now: now)
     }
 
+    /// Tests of other behaviour register an unknown patient without check 7 (today's
+    /// `register`); `UnknownPatientTests` covers the default `register_and_flag`.
+    var unknownPatient = UnknownPatientPolicy.register
+
     func merge(_ builder: DocumentBuilder, sampleRate: Double = 0) throws -> MergeOutcome {
-        try store.merge(try builder.prepared(), sampleRate: sampleRate)
+        try store.merge(try builder.prepared(thresholds: Thresholds(unknownPatient: unknownPatient)), sampleRate: sampleRate)
     }
 
     func mergedResult(_ builder: DocumentBuilder) throws -> MergeResult {

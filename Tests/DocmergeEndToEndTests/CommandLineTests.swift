@@ -28,8 +28,9 @@ import Testing
 
     static let commands: [[String]] = [
         ["run"], ["demo"], ["patients", "import"], ["bundle"], ["history"], ["review", "list"], ["review", "show"],
-        ["review", "mark-correct"], ["review", "correct"], ["review", "rollback"], ["review", "retry"], ["metrics"],
-        ["tune"], ["dashboard"], ["backup"], ["audit", "verify"], ["legacy", "import"], [],
+        ["review", "mark-correct"], ["review", "correct"], ["review", "rollback"], ["review", "retry"],
+        ["review", "conflict"], ["review", "refile"], ["metrics"],
+        ["tune"], ["dashboard"], ["backup"], ["audit", "verify"], ["audit", "list"], ["legacy", "import"], [],
     ]
 
     @Test(arguments: commands)
@@ -46,7 +47,7 @@ import Testing
         let unknown = try DocmergeBinary.run(["frobnicate"])
         #expect(unknown.status == 2 && unknown.stderr.split(separator: "\n").count == 1)
         #expect(try DocmergeBinary.run(["review", "list", "--db", db, "--bogus"]).status == 2)
-        #expect(try DocmergeBinary.run(["review", "mark-correct", "doc-0", "--db", db]).status == 2, "--reviewer is required")
+        #expect(try DocmergeBinary.run(["review", "mark-correct", "doc-0", "--reviewer", " ", "--db", db]).status == 2, "--reviewer needs a name")
         #expect(try DocmergeBinary.run(["review", "show", "nope", "--db", db]).status == 3)
         #expect(try DocmergeBinary.run(["bundle", "MRN-NOPE", "--db", db]).status == 3)
         #expect(try DocmergeBinary.run(["metrics", "--db", db + ".missing"]).status == 3)

@@ -42,6 +42,13 @@ import Testing
         // Make the retry example meaningful: one failed merge to retry.
         let store = try RecordStore(path: site + "/docmerge.sqlite")
         try store.db.execute("UPDATE documents SET flag_codes = 'merge_failed', is_merged = 0 WHERE document_id = 'demo-doc-0006'")
+        // And two re-ingest conflicts to end: a person decided, then a newer extraction arrived.
+        for id in ["demo-doc-0003", "demo-doc-0009"] {
+            try store.markCorrect(documentID: id, reviewer: "steward.bo")
+            var newer = DocumentBuilder.clinical(id: id, mrn: "MRN-007777")
+            newer.extractedAt = "2027-01-01T00:00:00Z"
+            #expect(try store.merge(try newer.prepared()) == .conflict(documentID: id, status: .reviewed))
+        }
 
         for command in commands {
             let expanded = command

@@ -76,7 +76,38 @@ struct DocumentActions {
 
     /// Actions the review workflow adds (conflict accept/dismiss, refile); nil when unknown.
     func extraAction(_ action: String, id: String, version: Int, form: FormData, view: VerifyView) throws -> HTTPResponse? {
-        nil
+        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reason.count <= 500 else {
+            return .html(try view.render(notice: .init(text: "A reason has at most 500 characters; nothing was done.", kind: "error")), status: 422)
+        }
+        switch action {
+        case "conflict-accept":
+            let r = try app.writes.run {
+                try store.acceptConflict(documentID: id, reviewer: viewer.name, reason: reason.isEmpty ? nil : reason,
+                                         expectVersion: version, decoder: app.config.decoder)
+            }
+            app.log("console: \(viewer.name) accepted the re-ingest of \(id) (\(r.inserted) added, \(r.updated) changed, \(r.deleted) removed)")
+        case "conflict-dismiss":
+            guard !reason.isEmpty else {
+                return .html(try view.render(notice: .init(text: "Say why the new extraction is dismissed; nothing was done.", kind: "error")), status: 422)
+            }
+            _ = try app.writes.run { try store.dismissConflict(documentID: id, reviewer: viewer.name, reason: reason, expectVersion: version) }
+            app.log("console: \(viewer.name) dismissed the re-ingest of \(id)")
+        case "refile":
+            let mrn = (form["mrn"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !mrn.isEmpty, !reason.isEmpty else {
+                return .html(try view.render(notice: .init(text: "Give the right patient's MRN and say why; nothing was moved.", kind: "error")), status: 422)
+            }
+            let r = try app.writes.run {
+                try store.refile(documentID: id, toMRN: mrn, reviewer: viewer.name, reason: reason, expectVersion: version,
+                                 decoder: app.config.decoder)
+            }
+            app.log("console: \(viewer.name) refiled \(id) from \(r.fromMRN) to \(r.toMRN)")
+            return .redirect(HTML.link(HTML.documentPath(id), [("done", "refile")]))
+        default:
+            return nil
+        }
+        return .redirect(HTML.link(HTML.documentPath(id), [("done", "conflict")]))
     }
 
     /// The notice after a redirect (`?done=…&doc=…`), for the page it lands on.

@@ -9,6 +9,7 @@ struct ActionForms {
     let detail: RecordStore.DocumentDetail
     let entries: [EntryView]
     let draft: CorrectionDraft?
+    var openConflicts: [RecordStore.OpenConflict] = []
 
     var summary: DocumentSummary { detail.summary }
 
@@ -57,9 +58,9 @@ struct ActionForms {
                     """, id: "remove"))</div>
                 """)
         }
-        if !detail.conflicts.isEmpty {
-            panels.append("<div class=\"panel\"><h3>Re-ingest conflict</h3><p>\(detail.conflicts.count) newer extraction\(detail.conflicts.count == 1 ? " was" : "s were") received after a person decided; the decision was kept.</p>"
-                + ConflictForms.html(self) + "</div>")
+        if !openConflicts.isEmpty {
+            panels.append("<div class=\"panel\" id=\"conflict-panel\"><h3>Re-ingest conflict</h3><p>\(openConflicts.count) newer extraction\(openConflicts.count == 1 ? " was" : "s were") received after a person decided; the decision was kept.</p>"
+                + ConflictForms.html(self, conflicts: openConflicts) + "</div>")
         }
         var out = panels.isEmpty ? "<p class=\"muted\">No action applies to this document in its current state.</p>"
             : "<div class=\"actions\">" + panels.joined() + "</div>"
@@ -106,11 +107,43 @@ struct ActionForms {
     }
 }
 
-/// Forms whose actions the review workflow adds (conflicts, refile): empty until wired.
+/// Accept or dismiss a re-ingest held aside because a person had decided: what it would
+/// change first, then the two forms.
 enum ConflictForms {
-    static func html(_ forms: ActionForms) -> String { "" }
+    static func html(_ forms: ActionForms, conflicts: [RecordStore.OpenConflict]) -> String {
+        guard let newest = conflicts.last else { return "" }
+        let changes = newest.changes.map { c in
+            "<tr><td>\(HTML.h(c.kind.rawValue))</td><td class=\"muted merged\">\(HTML.h(c.reference))</td><td>\(HTML.h(c.before ?? "—"))</td><td>\(HTML.h(c.after ?? "—"))</td></tr>"
+        }.joined()
+        return """
+        <p class="muted">The newest one (received \(HTML.h(newest.at))) would change:</p>
+        <table><tr><th>change</th><th>resource</th><th>in the record now</th><th>in the new extraction</th></tr>\(changes.isEmpty ? "<tr><td colspan=\"4\">nothing</td></tr>" : changes)</table>
+        \(forms.form("conflict-accept", """
+            <div class="field"><label for="accept-reason">Why (optional, kept in the audit trail)</label><input type="text" id="accept-reason" name="reason" maxlength="500" size="40"></div>
+            <button type="submit" class="good">Accept the new extraction</button>
+            """, id: "conflict-accept"))
+        \(forms.form("conflict-dismiss", """
+            <div class="field"><label for="dismiss-reason">Why (kept in the audit trail)</label><input type="text" id="dismiss-reason" name="reason" required maxlength="500" size="40"></div>
+            <button type="submit" class="secondary">Dismiss the new extraction</button>
+            """, id: "conflict-dismiss"))
+        """
+    }
 }
 
+/// Move a document uploaded under the wrong patient.
 enum RefileForms {
-    static func html(_ forms: ActionForms) -> String { "" }
+    static func html(_ forms: ActionForms) -> String {
+        let s = forms.summary
+        guard s.isMerged, s.status != .pending, s.status != .rejected, forms.openConflicts.isEmpty else { return "" }
+        return """
+        <div class="panel" id="refile-panel"><h3>Refile to another patient</h3>
+        <p class="muted">Moves this document's data from \(HTML.h(s.mrn))'s record to another registry patient's, judged again for that patient.</p>
+        \(forms.form("refile", """
+            <div class="field"><label for="refile-mrn">The right patient's MRN</label><input type="text" id="refile-mrn" name="mrn" required maxlength="128"></div>
+            <div class="field"><label for="refile-reason">Why (kept in the audit trail)</label><input type="text" id="refile-reason" name="reason" required maxlength="500" size="40"></div>
+            <button type="submit">Refile</button>
+            """, id: "refile"))
+        </div>
+        """
+    }
 }

@@ -17,7 +17,7 @@ struct AuditView {
         }
         let actor = value("actor"), action = value("action"), mrn = value("mrn"), document = value("document")
         let since = value("since"), until = value("until")
-        let rows = try AuditQuery(store: store).rows(actor: actor, action: action, mrn: mrn, documentID: document, since: since, until: until)
+        let rows = try AuditRows(store: store).rows(actor: actor, action: action, mrn: mrn, documentID: document, since: since, until: until)
         let size = app.config.pageSize * 2
         let pages = max(1, (rows.count + size - 1) / size)
         let page = min(max(1, Int(query["page"] ?? "1") ?? 1), pages)
@@ -49,23 +49,19 @@ struct AuditView {
     }
 }
 
-/// The audit rows the compliance view asks for, newest first.
-struct AuditQuery {
+/// The audit rows the compliance view asks for, newest first (the review workflow's
+/// audit list query: the same filters as `docmerge audit list`).
+struct AuditRows {
     let store: RecordStore
 
     func rows(actor: String?, action: String?, mrn: String?, documentID: String?, since: String?, until: String?) throws -> [AuditRow] {
-        let base: [AuditRow]
-        if let documentID {
-            base = try store.auditRows(documentID: documentID)
-        } else if let mrn {
-            base = try store.auditRows(mrn: mrn)
-        } else {
-            base = try store.auditRows(after: 0, limit: 1_000_000)
-        }
-        return base.reversed().filter { row in
-            (actor == nil || row.actor == actor) && (action == nil || row.action == action)
-                && (mrn == nil || row.mrn == mrn) && (documentID == nil || row.documentID == documentID)
-                && (since == nil || row.at >= since!) && (until == nil || row.at < until!)
-        }
+        var q = RecordStore.AuditQuery()
+        q.actor = actor
+        q.actions = action.map { [$0] } ?? []
+        q.mrn = mrn
+        q.documentID = documentID
+        q.since = since
+        q.until = until
+        return try store.auditList(q).reversed()
     }
 }

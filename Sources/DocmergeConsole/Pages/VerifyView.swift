@@ -43,7 +43,8 @@ struct VerifyView {
         let history = d.history.reversed().map { row in
             "<tr><td class=\"nowrap\">\(HTML.h(row.at))</td><td>\(HTML.h(row.action))</td><td>\(HTML.h(row.actor))</td><td>\(HTML.h(AuditSummary.text(row)))</td></tr>"
         }.joined()
-        let forms = ActionForms(viewer: viewer, detail: d, entries: entries, draft: draft)
+        var forms = ActionForms(viewer: viewer, detail: d, entries: entries, draft: draft)
+        if !d.conflicts.isEmpty { forms.openConflicts = try store.openConflicts(documentID: documentID, decoder: app.config.decoder) }
         let actions = viewer.canAct ? forms.html
             : "<p class=\"muted\">Your account is a viewer account: you can read this document but not act on it.</p>"
         let body = """
@@ -64,7 +65,7 @@ struct VerifyView {
         <tr><td>model</td><td>\(HTML.h(d.model))\(d.fallbackUsed ? " <span class=\"pill overdue\">fallback</span>" : "")</td></tr>
         <tr><td>received</td><td>\(HTML.h(s.createdAt))</td></tr>
         \(d.reviewedBy.map { "<tr><td>reviewed by</td><td>\(HTML.h($0)) at \(HTML.h(d.reviewedAt))</td></tr>" } ?? "")
-        \(d.conflicts.isEmpty ? "" : "<tr><td>re-ingest conflicts</td><td>\(d.conflicts.count)</td></tr>")
+        \(forms.openConflicts.isEmpty ? "" : "<tr><td>re-ingest conflicts</td><td><a href=\"#conflict-panel\">\(forms.openConflicts.count) open</a></td></tr>")
         </table></div>
         </div>
         <h2>\(corrected ? "Data in the record now, as corrected by \(HTML.h(d.reviewedBy))" : "Extracted entries") (\(entries.count))</h2>

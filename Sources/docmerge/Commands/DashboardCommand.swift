@@ -25,7 +25,7 @@ struct DashboardCommand: Command {
         let page = DashboardPage(metrics: try store.metrics(overdueDays: overdueDays), flagged: try store.reviewList(filter),
                                  generatedAt: Timestamp.format(Date()), overdueDays: overdueDays)
         try Inbox.writeAtomically(Array(page.html.utf8), to: out)
-        Output.out("Dashboard written to \(out): \(page.flagged.count) flagged.")
+        Output.out("Dashboard written to \(safe(out)): \(page.flagged.count) flagged.")
         return 0
     }
 }

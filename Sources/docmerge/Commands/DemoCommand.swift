@@ -55,20 +55,36 @@ struct DemoCommand: Command {
                           report.flagRate * 100, report.autoApprovalRate * 100))
         let flagged = try store.reviewList(RecordStore.ListFilter())
         Output.out("\nFlagged for verification (already merged — a steward verifies):")
-        for item in flagged { Output.out("  \(item.documentID)  \(item.mrn)  \(item.flagReason ?? "")") }
-        Output.out("""
-
-            Try next:
-              docmerge bundle MRN-001234 --db \(db)
-              docmerge history MRN-004321 --db \(db)
-              docmerge review list --db \(db)
-              docmerge review show demo-doc-0008 --db \(db)
-              docmerge review rollback demo-doc-0008 --reviewer you --reason "wrong patient" --db \(db)
-              docmerge metrics --db \(db)
-              docmerge dashboard --db \(db) --out \(dir)/dashboard.html
-              docmerge audit verify --db \(db)
-            """)
+        for item in flagged { Output.out("  \(safe(item.documentID))  \(safe(item.mrn))  \(safe(item.flagReason ?? ""))") }
+        let me = invocation()
+        let at = ShellWord.quote(absolute(db))
+        Output.out("\nTry next (each line runs as printed, from any directory):")
+        for line in [
+            "bundle MRN-001234 --db \(at)",
+            "history MRN-004321 --db \(at)",
+            "review list --db \(at)",
+            "review show demo-doc-0008 --db \(at)",
+            "review rollback demo-doc-0008 --reason \"wrong patient\" --db \(at)",
+            "audit list --action rollback --db \(at)",
+            "metrics --db \(at)",
+            "dashboard --db \(at) --out \(ShellWord.quote(absolute(dir) + "/dashboard.html"))",
+            "audit verify --db \(at)",
+        ] { Output.out("  \(me) \(line)") }
         return summary.failed > 0 ? 1 : 0
+    }
+
+    /// How to run this same binary again: `docmerge` when that is what PATH finds, else
+    /// its absolute path (a `swift run` build, a binary not installed).
+    static func invocation() -> String {
+        let path = (Bundle.main.executableURL?.resolvingSymlinksInPath().path) ?? CommandLine.arguments[0]
+        let onPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains { dir in
+            URL(fileURLWithPath: String(dir) + "/docmerge").resolvingSymlinksInPath().path == path
+        }
+        return onPath ? "docmerge" : ShellWord.quote(path)
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     /// `base`, or `base-2`, `base-3` … whichever does not exist yet.
@@ -81,5 +97,15 @@ struct DemoCommand: Command {
         }
         try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: true)
         return candidate
+    }
+}
+
+/// A word for a POSIX shell: as it is when it is plain, else in single quotes.
+enum ShellWord {
+    static func quote(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) && $0.isASCII || "/._-+:@%=,".unicodeScalars.contains($0)
+        }
+        return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -21,7 +21,7 @@ struct MetricsCommand: Command {
         let store = try RecordStore.open(try args.database())
         let report = try store.metrics(overdueDays: Double(args.value("overdue-days") ?? "7") ?? 7)
         switch args.value("format") ?? "text" {
-        case "json": Output.out(report.json.text)
+        case "json": Output.json(report.json)
         case "prometheus": FileHandle.standardOutput.write(Data(report.prometheus.utf8))
         case "text":
             func pct(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }

@@ -10,8 +10,11 @@ struct PatientsImportCommand: Command {
 
         Adds registry patients, or updates them by MRN. FILE is NDJSON or a JSON array of FHIR
         Patient resources (the MRN is the identifier typed MR, else one whose system names an MRN,
-        else the first), a FHIR Bundle of them, or CSV with the header mrn,given,family,birth_date.
-        One transaction; an audit row per change.
+        else the first; the original id is kept as an identifier), a FHIR Bundle of them, or CSV
+        with the header mrn,given,family,birth_date (mrn required). A name ending in .csv is read
+        as CSV, .json/.ndjson/.jsonl as JSON; otherwise the first character decides. Birth dates
+        must be FHIR dates (YYYY, YYYY-MM or YYYY-MM-DD). One transaction; an audit row per
+        change; progress on standard error every 10,000 patients.
         """
 
     static func run(_ args: Arguments) async throws -> Int32 {
@@ -19,11 +22,15 @@ struct PatientsImportCommand: Command {
         try args.noExtraPositionals(1)
         let db = try args.database()
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw DocmergeError(.notFound, "Cannot read \(file).")
+            throw DocmergeError(.notFound, "Cannot read \(safe(file)).")
         }
         let records = try PatientImport.parse(Array(data), fileName: file)
-        let store = try RecordStore.open(db, create: true)
-        let summary = try store.importPatients(records)
+        let store = try RecordStore.open(db, create: true, write: true)
+        let total = records.count
+        if total >= 10_000 { Output.err("patients import: \(total) patients read; importing") }
+        let summary = try store.importPatients(records, every: 10_000) { done in
+            if total >= 10_000 { Output.err("patients import: \(done) of \(total) patients done") }
+        }
         Output.out("\(records.count) patients read: \(summary.added) added, \(summary.updated) updated, \(summary.unchanged) unchanged.")
         return 0
     }
@@ -45,53 +52,6 @@ struct BundleCommand: Command {
         let store = try RecordStore.open(try args.database())
         Output.bytes(try store.bundle(mrn: mrn) + [0x0A])
         return 0
-    }
-}
-
-struct HistoryCommand: Command {
-    static let name = "history"
-    static let summary = "the patient's audit trail"
-    static let usage = """
-        Usage: docmerge history MRN --db FILE [--json]
-
-        Every change to the patient's record, oldest first: merges, re-merges, rollbacks,
-        corrections, review decisions, each with who, when and what.
-        """
-    static let flags: Set<String> = ["json"]
-
-    static func run(_ args: Arguments) async throws -> Int32 {
-        let mrn = try args.positional(0, "the MRN")
-        try args.noExtraPositionals(1)
-        let store = try RecordStore.open(try args.database())
-        guard try store.patient(mrn: mrn) != nil else {
-            throw DocmergeError(.notFound, "No patient with MRN \(mrn) in the registry.")
-        }
-        let rows = try store.auditRows(mrn: mrn)
-        if args.flag("json") {
-            Output.out(JSON.array(rows.map { (try? JSONParser.parse(Array($0.jsonLine.utf8))) ?? .null }).text)
-            return 0
-        }
-        Output.out("History of \(mrn): \(rows.count) entries")
-        for row in rows { Output.out(AuditText.line(row)) }
-        return 0
-    }
-}
-
-/// Audit rows in words.
-enum AuditText {
-    static func line(_ row: AuditRow) -> String {
-        let detail = (try? JSONParser.parse(Array(row.detail.utf8))) ?? .null
-        var parts: [String] = []
-        if let status = detail["status"]?.stringValue { parts.append(status) }
-        if let reason = detail["flag_reason"]?.stringValue { parts.append(reason) }
-        for key in ["inserted", "updated", "deleted", "removed"] {
-            if let n = detail[key]?.numberValue, n > 0 { parts.append("\(key) \(Int(n))") }
-        }
-        if let v = detail["record_version"]?.numberValue { parts.append("record v\(Int(v))") }
-        if let why = detail["reason"]?.stringValue { parts.append("why: \(why)") }
-        if let error = detail["error"]?.stringValue { parts.append(error) }
-        let what = row.documentID.map { " \($0)" } ?? ""
-        return "  #\(row.seq) \(row.at) \(row.action)\(what) by \(row.actor)" + (parts.isEmpty ? "" : " — " + parts.joined(separator: "; "))
     }
 }
 
@@ -134,13 +94,13 @@ struct LegacyImportCommand: Command {
         let file = try args.positional(0, "the FILE to import")
         try args.noExtraPositionals(1)
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw DocmergeError(.notFound, "Cannot read \(file).")
+            throw DocmergeError(.notFound, "Cannot read \(safe(file)).")
         }
         let records = try LegacyRecord.parse(Array(data))
-        let store = try RecordStore.open(try args.database(), create: true)
+        let store = try RecordStore.open(try args.database(), create: true, write: true)
         let summary = try store.importLegacy(records)
         Output.out("\(summary.imported) legacy records imported, \(summary.skipped) already present.")
-        for (mapping, count) in summary.mappings.sorted(by: { $0.key < $1.key }) { Output.out("  \(mapping): \(count)") }
+        for (mapping, count) in summary.mappings.sorted(by: { $0.key < $1.key }) { Output.out("  \(safe(mapping)): \(count)") }
         return 0
     }
 }
@@ -160,14 +120,14 @@ struct BackupCommand: Command {
         try args.noExtraPositionals(0)
         let out = try args.required("out")
         if FileManager.default.fileExists(atPath: out) {
-            throw DocmergeError(.conflict, "\(out) already exists; choose a new name for the backup.")
+            throw DocmergeError(.conflict, "\(safe(out)) already exists; choose a new name for the backup.")
         }
         let store = try RecordStore.open(try args.database())
         try store.db.backup(to: out)
         let copy = try RecordStore.open(out)
         let check = try copy.verifyAudit()
-        if let problem = check.problem { throw DocmergeError(.failure, "The backup at \(out) fails audit verification: \(problem).") }
-        Output.out("Backup written to \(out) (\(check.rows) audit rows verified).")
+        if let problem = check.problem { throw DocmergeError(.failure, "The backup at \(safe(out)) fails audit verification: \(problem).") }
+        Output.out("Backup written to \(safe(out)) (\(check.rows) audit rows verified).")
         return 0
     }
 }

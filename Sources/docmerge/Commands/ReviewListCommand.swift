@@ -7,14 +7,17 @@ struct ReviewListCommand: Command {
     static let summary = "flagged documents waiting for verification, oldest first"
     static let usage = """
         Usage: docmerge review list --db FILE [--json] [--mrn MRN] [--reason TEXT] [--overdue]
-                                    [--conflicts | --sample]
+                                    [--conflicts | --sample | --status S]
 
         Flagged documents, oldest first, with their age; older than 7 days is overdue (red on a
-        terminal). Their data is already in the record: reviewing verifies it.
-          --conflicts   documents re-ingested after a person's decision (the decision was kept)
+        terminal). Their data is already in the record: reviewing verifies it. Records imported
+        from the old approval workflow are marked (legacy); their age runs from their original date.
+          --conflicts   documents re-ingested after a person's decision (the decision was kept);
+                        end one with `review conflict accept|dismiss DOC`
           --sample      auto-approved documents picked for the quality sample
+          --status S    documents in any one status: pending, auto_approved, flagged, reviewed, rejected
         """
-    static let options: Set<String> = ["db", "mrn", "reason", "overdue-days"]
+    static let options: Set<String> = ["db", "mrn", "reason", "overdue-days", "status"]
     static let flags: Set<String> = ["json", "overdue", "conflicts", "sample"]
 
     static func run(_ args: Arguments) async throws -> Int32 {
@@ -26,117 +29,49 @@ struct ReviewListCommand: Command {
         filter.overdueOnly = args.flag("overdue")
         filter.conflicts = args.flag("conflicts")
         filter.sample = args.flag("sample")
+        if let status = args.value("status") {
+            guard let s = ReviewStatus(rawValue: status) else {
+                throw DocmergeError(.usage, "--status is one of " + ReviewStatus.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+            }
+            guard !filter.conflicts && !filter.sample else { throw DocmergeError(.usage, "--status does not combine with --conflicts or --sample.") }
+            filter.status = s
+        }
         if let days = args.value("overdue-days") {
             guard let d = Double(days) else { throw DocmergeError(.usage, "--overdue-days takes a number.") }
             filter.overdueDays = d
         }
         let items = try store.reviewList(filter)
+        // For the conflict list: what each held extraction would change in the record.
+        let changes = filter.conflicts ? try Dictionary(uniqueKeysWithValues: items.map {
+            ($0.documentID, try store.openConflicts(documentID: $0.documentID).last?.changes ?? [])
+        }) : [:]
         if args.flag("json") {
-            Output.out(JSON.array(items.map(\.json)).text)
+            Output.json(JSON.array(items.map { item in
+                guard filter.conflicts, case .object(var members) = item.json else { return item.json }
+                members.append(JSONMember("changes", .array((changes[item.documentID] ?? []).map(\.json))))
+                return .object(members)
+            }))
             return 0
         }
-        let what = filter.conflicts ? "with a re-ingest conflict" : (filter.sample ? "in the quality sample" : "flagged for verification")
+        let what = filter.conflicts ? "with a re-ingest conflict"
+            : filter.sample ? "in the quality sample"
+            : filter.status.map { "with status \($0.rawValue)" } ?? "flagged for verification"
         let overdue = items.filter(\.overdue).count
-        Output.out("\(items.count) document\(items.count == 1 ? "" : "s") \(what)" + (filter.conflicts || filter.sample ? "" : ", \(overdue) overdue"))
-        let colour = Output.isTerminal
+        let counted = filter.conflicts || filter.sample || (filter.status.map { $0 != .flagged } ?? false)
+        Output.out("\(items.count) document\(items.count == 1 ? "" : "s") \(what)" + (counted ? "" : ", \(overdue) overdue"))
         for item in items {
             let age = "\(Int(item.ageDays))d"
-            var line = "  \(item.documentID)  \(item.mrn)  \(age.padding(toLength: 4, withPad: " ", startingAt: 0))"
-            if let name = item.documentName { line += "  \(name)" }
-            if let reason = item.flagReason { line += "\n      \(reason)" }
-            if item.overdue { line = colour ? "\u{1B}[31m\(line)  (overdue)\u{1B}[0m" : line + "  (OVERDUE)" }
-            Output.out(line)
-        }
-        return 0
-    }
-}
-
-struct ReviewShowCommand: Command {
-    static let name = "show"
-    static let summary = "one document: reason, extracted entries, snippets, history"
-    static let usage = """
-        Usage: docmerge review show DOC --db FILE [--json]
-
-        The flag reason first, then every extracted entry with its snippet, confidence and the id
-        it was merged under, the model, confidence and fallback flag, the document's version (for
-        --expect-version) and its history.
-        """
-    static let flags: Set<String> = ["json"]
-
-    static func run(_ args: Arguments) async throws -> Int32 {
-        let id = try args.positional(0, "the document id")
-        try args.noExtraPositionals(1)
-        let store = try RecordStore.open(try args.database())
-        let detail = try store.documentDetail(id)
-        let extraction = (try? JSONParser.parse(detail.extraction)) ?? .null
-        let entries = ReviewShowCommand.entries(extraction, merged: detail.mergedIDs)
-        if args.flag("json") {
-            var members = detail.summary.json.objectValue ?? []
-            members += [
-                JSONMember("confidence", .number(String(detail.confidence))),
-                JSONMember("model", .string(detail.model)),
-                JSONMember("fallback_used", .bool(detail.fallbackUsed)),
-                JSONMember("reviewed_by", detail.reviewedBy.map(JSON.string) ?? .null),
-                JSONMember("reviewed_at", detail.reviewedAt.map(JSON.string) ?? .null),
-                JSONMember("thresholds", (try? JSONParser.parse(Array(detail.thresholds.utf8))) ?? .null),
-                JSONMember("resource_count", .number(String(QualityCheck.resourceCount(entries: extraction["entries"])))),
-                JSONMember("entries", .array(entries)),
-                JSONMember("history", .array(detail.history.map { (try? JSONParser.parse(Array($0.jsonLine.utf8))) ?? .null })),
-                JSONMember("conflicts", .array(detail.conflicts.map { (try? JSONParser.parse($0)) ?? .null })),
-            ]
-            Output.out(JSON.object(members).text)
-            return 0
-        }
-        let s = detail.summary
-        Output.out("\(s.documentID)  \(s.documentName ?? "")  patient \(s.mrn)")
-        Output.out("Flag reason: \(s.flagReason ?? "none")")
-        Output.out("Status: \(s.status.rawValue)\(s.isMerged ? ", merged" : ", NOT merged")  version \(s.version)  age \(Int(s.ageDays)) days\(s.overdue ? " (overdue)" : "")")
-        if let by = detail.reviewedBy { Output.out("Reviewed by \(by) at \(detail.reviewedAt ?? "?")") }
-        Output.out("Extraction: confidence \(detail.confidence), model \(detail.model)\(detail.fallbackUsed ? " (fallback model)" : "")")
-        Output.out("Registry: \(detail.registry.name ?? "name unknown"), born \(detail.registry.birthDate ?? "unknown")")
-        if let patient = entries.first(where: { $0["resourceType"]?.stringValue == "Patient" })?["resource"] {
-            let evidence = PatientEvidence(patient: patient)
-            Output.out("In the document: \(evidence.name ?? "name not given"), born \(evidence.birthDate ?? "not given")")
-        }
-        let resources = QualityCheck.resourceCount(entries: extraction["entries"])
-        let evidence = entries.count - resources
-        Output.out(evidence == 0 ? "Entries (\(entries.count)):"
-                   : "Entries (\(entries.count): \(resources) resource\(resources == 1 ? "" : "s") merged and counted by the checks, \(evidence) Patient entry as evidence):")
-        for (i, entry) in entries.enumerated() {
-            let type = entry["resourceType"]?.stringValue ?? "?"
-            var line = "  \(i + 1). \(type)"
-            if let merged = entry["merged_as"]?.stringValue { line += " → \(merged)" }
-            if type == "Patient" { line += " (demographics evidence; the registry patient is the subject)" }
-            if let c = entry["confidence"], case .number(let n) = c { line += "  confidence \(n)" }
-            Output.out(line)
-            if let snippet = entry["snippet"]?.stringValue { Output.out("       \"\(snippet)\"") }
-        }
-        if !detail.conflicts.isEmpty {
-            Output.out("Re-ingest conflicts: \(detail.conflicts.count) newer extraction(s) were kept aside (see --json).")
-        }
-        Output.out("History:")
-        for row in detail.history { Output.out(AuditText.line(row)) }
-        return 0
-    }
-
-    /// Each extracted entry with its resource, snippet, confidence and merged id.
-    static func entries(_ extraction: JSON, merged: [String: String]) -> [JSON] {
-        let items = extraction["entries"]?.arrayValue ?? []
-        let resources = items.map { $0["resource"] ?? .null }
-        let keys = ResourceIdentity.keys(resources.map { ($0["resourceType"]?.stringValue ?? "", $0["id"]?.stringValue) })
-        return zip(zip(items, resources), keys).map { pair, key in
-            let (entry, resource) = pair
-            let type = resource["resourceType"]?.stringValue ?? ""
-            var members = [JSONMember("resourceType", .string(type)), JSONMember("resource", resource),
-                           JSONMember("snippet", entry["snippet"] ?? .null),
-                           JSONMember("confidence", entry["confidence"] ?? .null)]
-            if type == "Patient" {
-                members.append(JSONMember("merged_as", .null))
-                members.append(JSONMember("note", .string("demographics evidence; the registry patient is the subject")))
-            } else {
-                members.append(JSONMember("merged_as", merged[type + "\u{0}" + key].map(JSON.string) ?? .null))
+            var line = "  \(safe(item.documentID))  \(safe(item.mrn))  \(age.padding(toLength: 4, withPad: " ", startingAt: 0))"
+            if filter.status != nil { line += "  \(item.status.rawValue)" }
+            if item.legacy { line += "  (legacy)" }
+            if let name = item.documentName { line += "  \(safe(name))" }
+            if let reason = item.flagReason { line += "\n      \(safe(reason))" }
+            if let held = changes[item.documentID] {
+                let count = { (kind: ConflictChange.Kind) in held.filter { $0.kind == kind }.count }
+                line += "\n      held extraction: \(count(.added)) added, \(count(.removed)) removed, \(count(.changed)) changed (review show \(safe(item.documentID)))"
             }
-            return .object(members)
+            if item.overdue { Output.red(line + "  (OVERDUE)") } else { Output.out(line) }
         }
+        return 0
     }
 }

@@ -43,27 +43,3 @@ struct RunCommand: Command {
         return 0
     }
 }
-
-enum ConfigLoader {
-    /// `--config FILE`, else DOCMERGE_CONFIG, else the built-in defaults.
-    static func load(_ path: String?) throws -> Config {
-        guard let path = path ?? ProcessInfo.processInfo.environment["DOCMERGE_CONFIG"] else { return Config() }
-        do {
-            return try Config.load(path: path)
-        } catch let error as DecodingError {
-            throw DocmergeError(.failure, "The config file \(path) is not valid: \(describe(error)).")
-        } catch {
-            throw DocmergeError(.failure, "Cannot read the config file \(path): \(error.localizedDescription)")
-        }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
-            let path = c.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? c.debugDescription : "\(path): \(c.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
-}

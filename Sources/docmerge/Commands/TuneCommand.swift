@@ -37,7 +37,7 @@ struct TuneCommand: Command {
                          JSONMember("misses", .number(String(r.misses))), JSONMember("in_band", .bool(r.inBand))])
             }
             let top = rows.filter(\.inBand).sorted { ($0.misses, $0.falsePositives) < ($1.misses, $1.falsePositives) }.prefix(20)
-            Output.out(JSON.object([
+            Output.json(JSON.object([
                 JSONMember("documents", .number(String(analysis.cases.count))),
                 JSONMember("reviewed", .number(String(analysis.reviewed))),
                 JSONMember("known_wrong", .number(String(analysis.knownWrong))),
@@ -46,7 +46,7 @@ struct TuneCommand: Command {
                 JSONMember("recommended", best.map(rowJSON) ?? .null),
                 JSONMember("explanation", .string(why)),
                 JSONMember("candidates", .array(top.map(rowJSON))),
-            ]).text)
+            ]))
         } else {
             Output.out("\(analysis.cases.count) documents, \(analysis.reviewed) reviewed, \(analysis.knownWrong) found wrong by a person.")
             Output.out("conf  few<n  few-conf  name   flag-rate  false-pos  misses")
@@ -63,14 +63,12 @@ struct TuneCommand: Command {
         if let path = args.value("apply") {
             guard let best else { throw DocmergeError(.conflict, "No setting keeps the flag rate inside the band; nothing written.") }
             if FileManager.default.fileExists(atPath: path) {
-                throw DocmergeError(.conflict, "\(path) already exists; --apply writes a new config file.")
+                throw DocmergeError(.conflict, "\(safe(path)) already exists; --apply writes a new config file.")
             }
             var updated = config
             updated.thresholds = best.thresholds
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(updated).write(to: URL(fileURLWithPath: path))
-            Output.out("Wrote \(path). Restart the runner with --config \(path) to use it.")
+            try Data((updated.prettyText() + "\n").utf8).write(to: URL(fileURLWithPath: path))
+            Output.out("Wrote \(safe(path)). Restart the runner with --config \(safe(path)) to use it.")
         }
         return 0
     }

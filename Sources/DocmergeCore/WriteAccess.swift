@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DocmergeModel
+import Foundation
+
+/// Whether this process may write a database: the file, its WAL and shared-memory files
+/// when present, and the directory that holds them (SQLite creates and removes the WAL
+/// files there; the runner keeps its lock and `audit.jsonl` there).
+public enum WriteAccess {
+    public static func allowed(databasePath path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard access(directory.isEmpty ? "." : directory, W_OK | X_OK) == 0 else { return false }
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            if access(file, W_OK) != 0 { return false }
+        }
+        return true
+    }
+
+    /// False when the directory exists but this user may not look inside it.
+    public static func canSearchDirectory(of path: String) -> Bool {
+        let directory = (path as NSString).deletingLastPathComponent
+        let dir = directory.isEmpty ? "." : directory
+        return !FileManager.default.fileExists(atPath: dir) || access(dir, X_OK) == 0
+    }
+
+    public static func readRefusal(_ path: String) -> DocmergeError {
+        DocmergeError(.conflict, "You cannot read \(TerminalText.escape(path)); run as the docmerge user or join its group.")
+    }
+
+    public static func refusal(_ path: String) -> DocmergeError {
+        DocmergeError(.conflict, "You cannot write \(TerminalText.escape(path)); run as the docmerge user or join its group.")
+    }
+}
