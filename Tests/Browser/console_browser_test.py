@@ -22,6 +22,8 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "docmerge")
@@ -43,7 +45,7 @@ def check(condition, what):
 
 def start_site(work):
     demo = os.path.join(work, "demo")
-    subprocess.run([BINARY, "demo", "--dir", demo, "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([BINARY, "demo", "--dir", demo, "--quiet"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = os.path.join(demo, "docmerge.sqlite")
     subprocess.run([BINARY, "stewards", "add", "alice", "--db", db, "--iterations", "20000"],
                    input=PASSWORD + "\n", text=True, check=True, stdout=subprocess.DEVNULL)
@@ -82,6 +84,14 @@ def shot(driver, name, laptop=False):
         driver.set_window_size(1400, 900)
 
 
+def follow(driver, element):
+    """Clicks a link or submit button and waits until the next page has loaded."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def queue_ids(driver):
     return [a.get_attribute("href").split("/documents/")[1].split("/")[0]
             for a in driver.find_elements(By.CSS_SELECTOR, "table#queue a[href*='/verify/']")]
@@ -97,14 +107,14 @@ def main():
         shot(driver, "01-login")
         driver.find_element(By.ID, "name").send_keys("alice")
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+        follow(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]"))
         check(driver.find_element(By.TAG_NAME, "h1").text == "Verification dashboard", "signed in, the dashboard shows")
         flagged = int(driver.find_element(By.ID, "flagged-count").text)
         check(flagged > 0, f"the dashboard shows {flagged} flagged documents prominently")
         shot(driver, "02-dashboard", laptop=True)
 
         # Click 1: the flagged count opens the queue.
-        driver.find_element(By.CSS_SELECTOR, ".card.big a").click()
+        follow(driver, driver.find_element(By.CSS_SELECTOR, ".card.big a"))
         check(driver.current_url.endswith("/documents/flagged/"), "the flagged count opens the queue")
         ids = queue_ids(driver)
         check(len(ids) == flagged, "the queue lists every flagged document")
@@ -112,11 +122,11 @@ def main():
 
         # Click 2: the oldest document.
         oldest = ids[0]
-        driver.find_elements(By.CSS_SELECTOR, "table#queue a[href*='/verify/']")[0].click()
+        follow(driver, driver.find_elements(By.CSS_SELECTOR, "table#queue a[href*='/verify/']")[0])
         check(f"/documents/{oldest}/verify/" in driver.current_url, "two clicks from the dashboard reach the oldest document")
         check(driver.find_element(By.ID, "reason").text.startswith("Why it was flagged"), "the reason comes first")
         shot(driver, "04-verify-oldest", laptop=True)
-        driver.find_element(By.XPATH, "//button[normalize-space()='Mark as correct']").click()
+        follow(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Mark as correct']"))
         check(f"{oldest} was marked as correct" in driver.find_element(By.CSS_SELECTOR, ".notice").text,
               "marking correct says so")
         check(oldest not in queue_ids(driver), "the document left the queue")
@@ -136,7 +146,7 @@ def main():
         area.send_keys(new_text)
         driver.execute_script("arguments[0].scrollIntoView()", area)
         shot(driver, "06-correct-form")
-        driver.find_element(By.XPATH, "//button[normalize-space()='Correct data']").click()
+        follow(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Correct data']"))
         body = driver.find_element(By.TAG_NAME, "body").text
         check("The data was corrected" in body and "Corrected by the browser test" in body, "the correction shows on the page")
         check(driver.find_element(By.ID, "status").text == "reviewed", "a corrected document is reviewed")
@@ -149,7 +159,7 @@ def main():
         driver.find_element(By.ID, "remove-reason").send_keys("wrong patient")
         driver.find_element(By.CSS_SELECTOR, "form#remove input[name=confirm]").click()
         shot(driver, "08-remove-form")
-        driver.find_element(By.XPATH, "//button[normalize-space()='Remove from record']").click()
+        follow(driver, driver.find_element(By.XPATH, "//button[normalize-space()='Remove from record']"))
         check(f"{victim} was removed from the record" in driver.find_element(By.CSS_SELECTOR, ".notice").text,
               "removing says so")
         check(victim not in queue_ids(driver), "the removed document left the queue")
