@@ -12,10 +12,13 @@ struct DocmergeCommand {
         "audit": [.of(AuditVerifyCommand.self), .of(AuditHeadCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
         "config": [.of(ConfigCheckCommand.self)],
+        "stewards": [.of(StewardsAddCommand.self), .of(StewardsRemoveCommand.self), .of(StewardsListCommand.self),
+                     .of(StewardsPasswdCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
         .of(MetricsCommand.self), .of(TuneCommand.self), .of(DashboardCommand.self), .of(BackupCommand.self),
+        .of(ServeCommand.self),
     ]
 
     static let usage = """
@@ -43,6 +46,10 @@ struct DocmergeCommand {
                                       audit rows across patients
           legacy import FILE          records from the old approval workflow
           config check [--config FILE]  the effective configuration as JSON
+          serve [--listen 127.0.0.1:8470]
+                                      the stewards' review console in a browser
+          stewards add|remove|list|passwd NAME [--role steward|viewer]
+                                      review-console accounts (password on stdin or asked)
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.
