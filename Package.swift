@@ -15,14 +15,15 @@ let package = Package(
         .target(name: "DocmergeModel", swiftSettings: strict),
         .target(name: "DocmergeCore", dependencies: ["DocmergeSQLite", "DocmergeModel"], swiftSettings: strict),
         .target(name: "DocmergePipeline", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
+        .target(name: "DocmergeConsole", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
         // DOCMERGE_FAULTS: the fault-injection seam (tests, drills) exists only in debug builds.
-        .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel"],
+        .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel", "DocmergeConsole"],
                           resources: [.copy("Samples")],
                           swiftSettings: strict + [.define("DOCMERGE_FAULTS", .when(configuration: .debug))]),
         // The stress kit's checker and lock-holding drill read and lock the database directly.
         .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel", "DocmergeSQLite"],
                 path: "Stress/StressKit", swiftSettings: strict),
-        .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeStressKit", "DocmergeCore", "DocmergeModel"],
+        .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeStressKit", "DocmergeCore", "DocmergeModel", "DocmergeConsole"],
                           path: "Stress/docmerge-stress", swiftSettings: strict),
         .target(name: "DocmergeTestSupport", dependencies: ["DocmergeModel"], path: "Tests/Support",
                 swiftSettings: strict),
@@ -34,9 +35,11 @@ let package = Package(
         .testTarget(name: "DocmergePipelineTests",
                     dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel", "DocmergeTestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "DocmergeConsoleTests", dependencies: ["DocmergeConsole", "DocmergeCore", "DocmergeModel"],
+                    swiftSettings: strict),
         .testTarget(name: "DocmergeEndToEndTests",
                     dependencies: ["DocmergeCore", "DocmergeModel", "DocmergePipeline", "DocmergeTestSupport",
-                                   "DocmergeStressKit", "docmerge"],
+                                   "DocmergeStressKit", "DocmergeConsole", "docmerge"],
                     swiftSettings: strict),
     ]
 )

@@ -165,5 +165,17 @@ public enum Schema {
                   AND json_type(e.value, '$.fullUrl') = 'text')
             WHERE doc_key LIKE 'id:%';
             """),
+        .init(id: 8, name: "review console accounts", sql: """
+            CREATE TABLE IF NOT EXISTS stewards(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('steward', 'viewer')),
+                password_salt TEXT NOT NULL,
+                password_key TEXT NOT NULL,
+                password_iterations INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            """),
     ])
 }

@@ -28,8 +28,9 @@ public struct Config: Sendable, Equatable {
         public var maxDepth = 64
         /// Documents read but not yet committed, at most.
         public var maxInFlight = 512
-        /// Bytes of documents read but not yet committed, at most (a larger file goes alone).
-        public var maxInFlightBytes = 256 * 1024 * 1024
+        /// Memory budget of the documents in flight, in bytes (each charged 4 bytes per byte
+        /// of its file; see README, Hardening): bounds peak memory whatever the file sizes.
+        public var maxInFlightBytes = 512 * 1024 * 1024
         /// Patients' merge actors kept in memory; idle ones past this are evicted.
         public var maxLivePatients = 1024
         /// Parallel decode workers (0: one per core).

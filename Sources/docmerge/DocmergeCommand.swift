@@ -9,13 +9,16 @@ struct DocmergeCommand {
         "review": [.of(ReviewListCommand.self), .of(ReviewShowCommand.self), .of(ReviewMarkCorrectCommand.self),
                    .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self),
                    .of(ReviewConflictCommand.self), .of(ReviewRefileCommand.self)],
-        "audit": [.of(AuditVerifyCommand.self), .of(AuditListCommand.self)],
+        "audit": [.of(AuditVerifyCommand.self), .of(AuditHeadCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
         "config": [.of(ConfigCheckCommand.self)],
+        "stewards": [.of(StewardsAddCommand.self), .of(StewardsRemoveCommand.self), .of(StewardsListCommand.self),
+                     .of(StewardsPasswdCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
         .of(MetricsCommand.self), .of(TuneCommand.self), .of(DashboardCommand.self), .of(BackupCommand.self),
+        .of(ServeCommand.self),
     ]
 
     static let usage = """
@@ -36,11 +39,17 @@ struct DocmergeCommand {
           tune [--json] [--apply FILE]  what-if table over thresholds
           dashboard --out FILE.html   self-contained HTML dashboard
           backup --out FILE           consistent online copy
-          audit verify                check the audit hash chain
+          audit verify [--expect-head HASH]
+                                      check the audit hash chain (and audit.jsonl, the records)
+          audit head                  latest audit hash and row count, to keep elsewhere
           audit list [--since T] [--until T] [--action A] [--actor NAME] [--document DOC] [--json]
                                       audit rows across patients
           legacy import FILE          records from the old approval workflow
           config check [--config FILE]  the effective configuration as JSON
+          serve [--listen 127.0.0.1:8470]
+                                      the stewards' review console in a browser
+          stewards add|remove|list|passwd NAME [--role steward|viewer]
+                                      review-console accounts (password on stdin or asked)
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.

@@ -24,6 +24,8 @@ public struct FileTicket: Sendable {
     public let identity: FileIdentity
     public let firstSeen: Date
     public let seenUptimeNanos: UInt64
+    /// Bytes of the in-flight memory budget it holds (`DocumentMemory.charge`).
+    public var cost = 0
 
     public init(seq: Int, name: String, path: String, identity: FileIdentity, firstSeen: Date, seenUptimeNanos: UInt64) {
         self.seq = seq

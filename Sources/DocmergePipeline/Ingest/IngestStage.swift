@@ -12,6 +12,8 @@ public actor IngestStage {
     private let budget: InFlightBudget
     private let stop: StopFlag
     private let clock: any PipelineClock
+    private let maxFileBytes: Int
+    private let logger: Logger?
     private let settleNanos: UInt64
     private let parkNanos: UInt64
     private let rescanNanos: UInt64
@@ -24,7 +26,10 @@ public actor IngestStage {
     public private(set) var offered = 0
 
     public init(inbox: Inbox, budget: InFlightBudget, stop: StopFlag, clock: any PipelineClock = SystemClock(),
-                settleMs: Int, parkSeconds: Double = 30, rescanSeconds: Double = 2) {
+                settleMs: Int, parkSeconds: Double = 30, rescanSeconds: Double = 2,
+                maxFileBytes: Int = 10 * 1024 * 1024, logger: Logger? = nil) {
+        self.maxFileBytes = maxFileBytes
+        self.logger = logger
         self.inbox = inbox
         self.budget = budget
         self.stop = stop
@@ -74,6 +79,7 @@ public actor IngestStage {
 
     private func scan(_ output: WorkQueue<FileTicket>) async {
         defer { lastScanEnded = clock.uptimeNanos() }
+        rejectUndecodableNames()
         for candidate in inbox.list() {
             if stop.isSet || Task.isCancelled { return }
             await offer(candidate.name, settled: false, output)
@@ -98,15 +104,32 @@ public actor IngestStage {
         if !settled && !isSettled(name, identity) { return }
         unsettled[name] = nil
         inFlight.insert(name)
-        guard await budget.acquire(size: identity.size) else {
+        // Charged by estimated memory (about 4 bytes per byte of file), not by file size alone.
+        let cost = DocumentMemory.charge(fileBytes: identity.size, maxFileBytes: maxFileBytes)
+        guard await budget.acquire(size: Int64(cost)) else {
             inFlight.remove(name)
             return
         }
-        let ticket = FileTicket(seq: nextSeq, name: name, path: inbox.root + "/" + name, identity: identity,
+        var ticket = FileTicket(seq: nextSeq, name: name, path: inbox.root + "/" + name, identity: identity,
                                 firstSeen: clock.now(), seenUptimeNanos: clock.uptimeNanos())
+        ticket.cost = cost
         nextSeq += 1
         offered += 1
         await output.push(ticket)
+    }
+
+    /// A name that is not UTF-8 cannot be offered (no `String` names it): it is moved to
+    /// rejected/ under an escaped name at once, unread, and logged.
+    private func rejectUndecodableNames() {
+        for bytes in inbox.undecodableNames() {
+            do {
+                if let final = try inbox.rejectUndecodableName(bytes, at: clock.now()) {
+                    logger?.error("A file whose name is not valid UTF-8 (\(Inbox.escaped(bytes))) was moved to rejected/ as \(final), unread.")
+                }
+            } catch {
+                logger?.error("A file whose name is not valid UTF-8 (\(Inbox.escaped(bytes))) could not be moved to rejected/: \(error)")
+            }
+        }
     }
 
     /// Settled: last modified at least the settle time ago, or unchanged while watched for

@@ -47,6 +47,7 @@ public struct Runner: Sendable {
     public init(options: Options) { self.options = options }
 
     public func run() async throws -> RunSummary {
+        MemoryTuning.apply()
         let settings = options.config.pipeline
         let logger = options.logger
         let clock = options.clock
@@ -55,7 +56,10 @@ public struct Runner: Sendable {
             throw Failure(description: "\(error)", exitCode: 1)
         }
         let lock: RunnerLock
-        do { lock = try RunnerLock(paths: [options.dbPath + ".lock", inbox.root + "/.docmerge.lock"]) } catch {
+        do {
+            lock = try RunnerLock(paths: [RealPath.resolve(options.dbPath) + ".lock", inbox.root + "/.docmerge.lock"],
+                                  database: options.dbPath)
+        } catch {
             throw Failure(description: "\(error)", exitCode: 4)
         }
         defer { lock.release() }
@@ -64,6 +68,8 @@ public struct Runner: Sendable {
         do {
             store = try StoreStage(dbPath: options.dbPath, settings: settings, logger: logger, metrics: metrics,
                                    clock: clock, faults: options.faults)
+        } catch let error as DocmergeError {
+            throw Failure(description: error.message, exitCode: error.exitCode)
         } catch {
             throw Failure(description: "Cannot open the database \(options.dbPath): \(StoreFailure.describe(error)).", exitCode: 1)
         }

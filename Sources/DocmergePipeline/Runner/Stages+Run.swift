@@ -21,7 +21,7 @@ extension Stages {
         let router = PatientRouter(maxLive: settings.maxLivePatients) { mrn in
             PatientMerge(mrn: mrn, reader: reader, sampleRate: sampleRate)
         }
-        let finisher = FileFinisher(inbox: inbox, logger: logger)
+        let finisher = FileFinisher(inbox: inbox, logger: logger, faults: options.faults)
         let audit = self.audit
         let shutdown = self.shutdown
         return await withTaskGroup(of: RunnerChild.self) { group -> String? in

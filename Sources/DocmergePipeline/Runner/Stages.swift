@@ -26,7 +26,8 @@ struct Stages: Sendable {
         budget = InFlightBudget(maxDocuments: settings.maxInFlight, maxBytes: Int64(settings.maxInFlightBytes))
         ingestSignals = IngestSignals(capacity: 1024)
         ingest = IngestStage(inbox: inbox, budget: budget, stop: stop, clock: options.clock, settleMs: settings.settleMs,
-                             parkSeconds: settings.parkSeconds, rescanSeconds: settings.rescanSeconds)
+                             parkSeconds: settings.parkSeconds, rescanSeconds: settings.rescanSeconds,
+                             maxFileBytes: settings.maxFileBytes, logger: options.logger)
         shutdown = ShutdownController(deadlineSeconds: settings.shutdownDeadlineSeconds)
         watcher = options.once ? nil : try? InotifyWatcher(directory: inbox.root)
     }

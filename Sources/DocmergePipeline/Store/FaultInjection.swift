@@ -6,12 +6,16 @@ public struct FaultInjection: Sendable {
     public var killAfterCommit: Int?
     /// Cap the database at this many pages (a rehearsal of a full disk).
     public var maxDbPages: Int?
+    /// Hold every file move until this path exists.
+    public var holdMovesUntil: String?
     /// Awaited before each commit (a slow or stuck store), with the commit's number.
     public var beforeCommit: (@Sendable (Int) async -> Void)?
 
-    public init(killAfterCommit: Int? = nil, maxDbPages: Int? = nil, beforeCommit: (@Sendable (Int) async -> Void)? = nil) {
+    public init(killAfterCommit: Int? = nil, maxDbPages: Int? = nil, holdMovesUntil: String? = nil,
+                beforeCommit: (@Sendable (Int) async -> Void)? = nil) {
         self.killAfterCommit = killAfterCommit
         self.maxDbPages = maxDbPages
+        self.holdMovesUntil = holdMovesUntil
         self.beforeCommit = beforeCommit
     }
 
