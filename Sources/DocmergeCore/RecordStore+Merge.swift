@@ -110,7 +110,10 @@ extension RecordStore {
                                                                      registeredPatient: patient.registered(by: x.documentID))
         let clock = now()
         let at = Timestamp.format(clock)
-        let changes = try writeContribution(document.plan, patientRowID: patient.rowID, documentID: x.documentID, at: at)
+        let plan = try linkAcrossDocuments(document.plan, patientRowID: patient.rowID)
+        var changes = try writeContribution(plan, patientRowID: patient.rowID, documentID: x.documentID,
+                                            tags: RecordTag.merged(flagged: !findings.isEmpty), at: at)
+        changes.absorb(try relinkWaitingReferences(to: plan, patientRowID: patient.rowID, at: at))
         var recordVersion = patient.version
         if changes.count > 0 {
             try db.run("UPDATE patients SET version = version + 1, last_updated = ? WHERE id = ? AND version = ?",

@@ -65,10 +65,24 @@ struct DocmergeCommand {
             Output.err(error.description)
             code = error.exitCode
         } catch {
-            Output.err("\(error)")
-            code = 1
+            if let refusal = WriteAccess.refusal(for: error, path: databaseArgument(args) ?? "the database") {
+                Output.err(refusal.message)
+                code = refusal.exitCode
+            } else {
+                Output.err("\(error)")
+                code = 1
+            }
         }
         exit(code)
+    }
+
+    /// `--db FILE` (or `--db=FILE`) among the arguments, else DOCMERGE_DB.
+    static func databaseArgument(_ args: [String]) -> String? {
+        for (i, arg) in args.enumerated() {
+            if arg == "--db", i + 1 < args.count { return args[i + 1] }
+            if arg.hasPrefix("--db=") { return String(arg.dropFirst(5)) }
+        }
+        return ProcessInfo.processInfo.environment["DOCMERGE_DB"]
     }
 
     static func dispatch(_ args: inout [String]) async throws -> Int32 {

@@ -36,25 +36,6 @@ struct PatientsImportCommand: Command {
     }
 }
 
-struct BundleCommand: Command {
-    static let name = "bundle"
-    static let summary = "the patient's FHIR Bundle on stdout"
-    static let usage = """
-        Usage: docmerge bundle MRN --db FILE
-
-        Prints the patient's record as a FHIR R4 Bundle of type collection: the registry Patient,
-        then every merged resource (each with meta.source, meta.versionId, meta.lastUpdated).
-        """
-
-    static func run(_ args: Arguments) async throws -> Int32 {
-        let mrn = try args.positional(0, "the MRN")
-        try args.noExtraPositionals(1)
-        let store = try RecordStore.open(try args.database())
-        Output.bytes(try store.bundle(mrn: mrn) + [0x0A])
-        return 0
-    }
-}
-
 struct AuditVerifyCommand: Command {
     static let name = "verify"
     static let summary = "check the audit hash chain"

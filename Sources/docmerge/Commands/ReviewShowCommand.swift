@@ -23,8 +23,10 @@ struct ReviewShowCommand: Command {
         let store = try RecordStore.open(try args.database())
         let detail = try store.documentDetail(id)
         let extraction = (try? JSONParser.parse(detail.extraction)) ?? .null
-        let entries = ReviewShowCommand.entries(extraction, merged: detail.mergedIDs)
+        let entries = ReviewShowCommand.entries(extraction, merged: detail.mergedIDs,
+                                                keyedBy: (try? JSONParser.parse(detail.extraction, rawResources: true)) ?? .null)
         let open = try store.openConflicts(documentID: id)
+        let unresolved = try store.unresolvedReferences(documentID: id)
         if args.flag("json") {
             var members = detail.summary.json.objectValue ?? []
             members += [
@@ -47,11 +49,18 @@ struct ReviewShowCommand: Command {
                     .object([JSONMember("reference", .string(r.reference)),
                              JSONMember("value", .string(EntryDescription.describe((try? JSONParser.parse(r.body)) ?? .null)))])
                 })),
+                JSONMember("unresolved_references", .array(unresolved.map {
+                    .object([JSONMember("resource", .string($0.resource)), JSONMember("reference", .string($0.reference))])
+                })),
             ]
             Output.json(JSON.object(members))
             return 0
         }
         text(detail, entries: entries, open: open)
+        if !unresolved.isEmpty {
+            Output.out("Unresolved references (\(unresolved.count), kept as written; nothing in the record is their target):")
+            for item in unresolved { Output.out("  \(safe(item.resource)) → \(safe(item.reference))") }
+        }
         return 0
     }
 
@@ -98,11 +107,17 @@ struct ReviewShowCommand: Command {
         for row in detail.history { Output.out(AuditText.line(row)) }
     }
 
-    /// Each extracted entry with its resource, snippet, confidence and merged id.
-    static func entries(_ extraction: JSON, merged: [String: String]) -> [JSON] {
+    /// Each extracted entry with its resource, snippet, confidence and merged id. `keyedBy` is
+    /// the same extraction parsed with raw resources: an id-less entry's key is its content's hash.
+    static func entries(_ extraction: JSON, merged: [String: String], keyedBy raw: JSON) -> [JSON] {
         let items = extraction["entries"]?.arrayValue ?? []
         let resources = items.map { $0["resource"] ?? .null }
-        let keys = ResourceIdentity.keys(resources.map { ($0["resourceType"]?.stringValue ?? "", $0["id"]?.stringValue) })
+        let rawResources = (raw["entries"]?.arrayValue ?? []).map { $0["resource"] ?? .null }
+        let keys = ResourceIdentity.keys(resources.enumerated().map { i, resource -> (type: String, id: String?, content: String) in
+            let type = resource["resourceType"]?.stringValue ?? "", id = resource["id"]?.stringValue
+            guard id == nil, i < rawResources.count, case .raw(let bytes) = rawResources[i] else { return (type, id, "") }
+            return (type, nil, ResourceIdentity.contentKey(bytes))
+        })
         return zip(zip(items, resources), keys).map { pair, key in
             let (entry, resource) = pair
             let type = resource["resourceType"]?.stringValue ?? ""
