@@ -40,10 +40,11 @@ extension RecordStore {
                 (raw: $0.bytes(0), thresholds: $0.text(1))
             }) else { throw DocmergeError(.notFound, "No document \(documentID) in the database.") }
             // What moves is the extractor's data: a contribution a person changed (a correction,
-            // an accepted re-ingest) is not the stored extraction's, and re-merging that
-            // extraction would silently undo the person's work.
-            let asFiled = try heldDocument(stored.raw, documentID: documentID, mrn: doc.mrn, decoder: decoder)
-            guard try changes(of: asFiled.plan, documentID: documentID).isEmpty else {
+            // an accepted re-ingest, both recorded as `correct`) is not the stored extraction's,
+            // and re-merging that extraction would silently undo the person's work. (Decided by
+            // the document's state, not by comparing bytes: tags and relinked references make the
+            // stored bytes differ from a fresh plan without any person's change.)
+            guard try db.scalarText("SELECT review_action FROM documents WHERE id = ?", doc.rowID) != "correct" else {
                 throw DocmergeError(.conflict, "Document \(documentID) holds a person's correction, not its extraction, so refile would undo it; roll it back (`docmerge review rollback \(documentID)`), have it sent again for \(toMRN), and correct it there.")
             }
             let held = try heldDocument(stored.raw, documentID: documentID, mrn: toMRN, decoder: decoder)

@@ -28,6 +28,9 @@ public struct Config: Sendable, Equatable {
         public var maxDepth = 64
         /// Documents read but not yet committed, at most.
         public var maxInFlight = 512
+        /// Memory budget of the documents in flight, in bytes (each charged 4 bytes per byte
+        /// of its file; see README, Hardening): bounds peak memory whatever the file sizes.
+        public var maxInFlightBytes = 512 * 1024 * 1024
         /// Parallel decode workers (0: one per core).
         public var decodeWorkers = 0
         /// Documents per group-commit transaction, at most.

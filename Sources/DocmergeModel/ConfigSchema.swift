@@ -56,6 +56,7 @@ public enum ConfigSchema {
             int("pipeline", "max_file_bytes", .count, \.pipeline.maxFileBytes),
             int("pipeline", "max_depth", .count, \.pipeline.maxDepth),
             int("pipeline", "max_in_flight", .count, \.pipeline.maxInFlight),
+            int("pipeline", "max_in_flight_bytes", .count, \.pipeline.maxInFlightBytes),
             int("pipeline", "decode_workers", .nonNegativeInteger, \.pipeline.decodeWorkers),
             int("pipeline", "batch_max", .count, \.pipeline.batchMax),
             double("pipeline", "rescan_seconds", .positiveNumber, \.pipeline.rescanSeconds),

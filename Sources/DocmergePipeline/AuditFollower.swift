@@ -25,8 +25,8 @@ public actor AuditFollower {
 
     public init(dbPath: String, logger: Logger) {
         self.dbPath = dbPath
-        let dir = (dbPath as NSString).deletingLastPathComponent
-        self.filePath = (dir.isEmpty ? "." : dir) + "/audit.jsonl"
+        // Beside the database's real file: every name that reaches it shares one log.
+        self.filePath = AuditLogFile.path(forDatabase: dbPath)
         self.logger = logger
         (pokes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -57,6 +57,9 @@ public actor AuditFollower {
                 lastSeq = after
             }
         } catch {
+            // What reached the file is unknown (a partial append): next time, start again
+            // from the file's last complete line, so no row is ever written twice.
+            lastSeq = nil
             logger.error("Could not bring audit.jsonl up to date: \(error); it will catch up later.")
         }
     }
@@ -92,7 +95,7 @@ public actor AuditFollower {
     }
 
     static func append(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else { throw InboxError("Cannot open \(path): \(String(cString: strerror(errno))).") }
         defer { close(fd) }
         var offset = 0

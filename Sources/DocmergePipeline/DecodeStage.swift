@@ -25,8 +25,13 @@ public struct DecodeStage: Sendable {
     public func decode(_ ticket: FileTicket) -> DecodedItem {
         let bytes: [UInt8]
         do {
-            guard let read = try inbox.read(ticket.name) else { return .vanished(ticket) }
-            bytes = read
+            switch try inbox.read(ticket.name, maxBytes: decoder.maxBytes) {
+            case .bytes(let read): bytes = read
+            case .vanished: return .vanished(ticket)
+            case .tooLarge(let size):
+                return .refused(ticket, reason: "the file is \(size) bytes, over the \(decoder.maxBytes)-byte limit (refused unread)",
+                                path: "$", documentID: nil)
+            }
         } catch {
             return .refused(ticket, reason: "\(error)", path: "$", documentID: nil)
         }

@@ -36,15 +36,46 @@ public actor FileFinisher {
         self.logger = logger
     }
 
-    public func run(input: WorkQueue<[FileAction]>, ingest: IngestStage, permits: AsyncSemaphore) async {
+    public func run(input: WorkQueue<[FileAction]>, ingest: IngestStage, permits: AsyncSemaphore,
+                    bytes: InFlightBytes? = nil) async {
         while let batches = await input.next(max: 8) {
+            holdMovesForFaultDrill()
             var done: [(name: String, keep: FileIdentity?)] = []
+            var costs: [Int] = []
             for actions in batches {
-                for action in actions { done.append((action.ticket.name, finish(action))) }
+                for action in actions {
+                    done.append((action.ticket.name, finish(action)))
+                    costs.append(action.ticket.cost)
+                }
             }
             await ingest.completed(done)
             await permits.release(done.count)
+            if let bytes { for cost in costs { await bytes.release(cost) } }
         }
+    }
+
+    /// Fault injection for the tests: DOCMERGE_FAULT_HOLD_MOVES_UNTIL=PATH holds every move
+    /// until PATH exists, so a test can change a file between its commit and its move.
+    private let holdUntil = ProcessInfo.processInfo.environment["DOCMERGE_FAULT_HOLD_MOVES_UNTIL"]
+
+    private func holdMovesForFaultDrill() {
+        guard let holdUntil else { return }
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: holdUntil) && Date() < deadline { usleep(10_000) }
+    }
+
+    /// A merged file that is still the same file (same inode) but changed after it was
+    /// read, e.g. truncated in place: what was read is merged, so it goes to processed/
+    /// and the log says so, rather than being read again and refused as broken JSON.
+    /// Another file under the name (a re-drop, a new inode) is left to be read.
+    private func finishChangedInPlace(_ ticket: FileTicket) throws {
+        guard let now = inbox.identity(of: ticket.name), now.device == ticket.identity.device,
+              now.inode == ticket.identity.inode else {
+            logger.debug("\(ticket.name) was replaced or vanished after it was read; it will be read again if present")
+            return
+        }
+        let final = try inbox.move(ticket.name, expecting: now, to: inbox.processed)
+        logger.info("\(ticket.name) merged as read; the file on disk changed after it was read (\(ticket.identity.size) bytes then, \(now.size) now) and was moved to processed/\(final.map { $0 == ticket.name ? "" : " as \($0)" } ?? "") as it is now")
     }
 
     /// Performs the action; returns the identity to park the file under, if any.
@@ -53,7 +84,7 @@ public actor FileFinisher {
         case .processed(let ticket):
             do {
                 if try inbox.move(ticket.name, expecting: ticket.identity, to: inbox.processed) == nil {
-                    logger.debug("\(ticket.name) changed or vanished after it was read; it will be read again if present")
+                    try finishChangedInPlace(ticket)
                 }
             } catch {
                 logger.error("\(error)")
@@ -65,7 +96,9 @@ public actor FileFinisher {
                     logger.info("\(ticket.name) rejected\(final == ticket.name ? "" : " as \(final)"): \(path): \(reason)")
                 }
             } catch {
-                logger.error("\(ticket.name) could not be moved to rejected/: \(error)")
+                // Parked, not retried at once: a failure that repeats must not become a loop.
+                logger.error("\(ticket.name) could not be moved to rejected/ (tried again in a while): \(error)")
+                return ticket.identity
             }
             return nil
         case .park(let ticket):

@@ -17,6 +17,8 @@ public struct FileTicket: Sendable {
     public let identity: FileIdentity
     public let firstSeen: Date
     public let seenUptimeNanos: UInt64
+    /// Bytes of the in-flight memory budget it holds (`DocumentMemory.charge`).
+    public var cost = 0
 }
 
 /// A ticket after decoding.

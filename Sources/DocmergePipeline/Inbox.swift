@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DocmergeCore
 import DocmergeModel
 import Foundation
 
@@ -17,13 +18,19 @@ public struct Inbox: Sendable {
         guard FileManager.default.fileExists(atPath: self.root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InboxError("The watch directory \(root) does not exist or is not a directory.")
         }
-        for folder in [processed, rejected] {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
+        try ensureFolders()
         // An explanation half-written when a runner died: its file is still in the inbox
         // and will be refused again.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: rejected)) ?? [] where name.hasSuffix(".tmp") {
             try? FileManager.default.removeItem(atPath: rejected + "/" + name)
+        }
+    }
+
+    /// `processed/` and `rejected/` (0770), re-created if someone removed them, or the
+    /// whole inbox, while the runner runs.
+    public func ensureFolders() throws {
+        for folder in [processed, rejected] {
+            do { try PrivateFiles.createFolder(folder) } catch let error as DocmergeError { throw InboxError(error.message) }
         }
     }
 
@@ -67,14 +74,32 @@ public struct Inbox: Sendable {
 
     /// Reads a regular file without following symlinks. nil if it vanished.
     public func read(_ name: String) throws -> [UInt8]? {
+        switch try read(name, maxBytes: Int.max) {
+        case .bytes(let bytes): bytes
+        case .tooLarge, .vanished: nil
+        }
+    }
+
+    public enum ReadResult: Sendable {
+        case bytes([UInt8])
+        /// Over the limit, by `fstat` on the opened descriptor: nothing was read.
+        case tooLarge(Int64)
+        case vanished
+    }
+
+    /// Reads a regular file without following symlinks, refusing one over `maxBytes`
+    /// before reading a byte of it (a 1.5 GB file costs an `fstat`, not 1.5 GB).
+    public func read(_ name: String, maxBytes: Int) throws -> ReadResult {
         let fd = open(root + "/" + name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 {
-            if errno == ENOENT { return nil }
+            if errno == ENOENT { return .vanished }
             throw InboxError("Cannot read \(name): \(String(cString: strerror(errno))).")
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw InboxError("Cannot read \(name): \(String(cString: strerror(errno))).") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return .vanished }
+        guard Int64(info.st_size) <= Int64(maxBytes) else { return .tooLarge(Int64(info.st_size)) }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var offset = 0
         while offset < bytes.count {
@@ -86,7 +111,7 @@ public struct Inbox: Sendable {
             if n == 0 { bytes.removeLast(bytes.count - offset); break }
             offset += n
         }
-        return bytes
+        return .bytes(bytes)
     }
 
     /// Moves the inbox file into `folder` under its own name, or `NAME-1.json`,
@@ -104,6 +129,10 @@ public struct Inbox: Sendable {
                 unlink(source)
                 return target
             }
+            if errno == ENOENT, attempt == 0, Inbox.identity(atPath: source) != nil {
+                try ensureFolders()   // removed while running (or the whole inbox re-created)
+                if link(source, path) == 0 { unlink(source); return target }
+            }
             if errno != EEXIST { throw InboxError("Cannot move \(name) to \(folder): \(String(cString: strerror(errno))).") }
             // A crash between link and unlink leaves the same file under both names.
             if let there = Inbox.identity(atPath: path), there.inode == current.inode, there.device == current.device {
@@ -114,12 +143,13 @@ public struct Inbox: Sendable {
         throw InboxError("Cannot find a free name for \(name) in \(folder).")
     }
 
-    static func candidateName(_ name: String, _ attempt: Int) -> String {
-        guard attempt > 0 else { return name }
+    /// The name to try at `attempt` (0: the name itself), fitted to `limit` bytes.
+    static func candidateName(_ name: String, _ attempt: Int, limit: Int = processedNameLimit) -> String {
+        guard attempt > 0 else { return fitted(name, limit: limit) }
         if let dot = name.lastIndex(of: "."), dot != name.startIndex {
-            return "\(name[..<dot])-\(attempt)\(name[dot...])"
+            return fitted("\(name[..<dot])-\(attempt)\(name[dot...])", limit: limit)
         }
-        return "\(name)-\(attempt)"
+        return fitted("\(name)-\(attempt)", limit: limit)
     }
 
     /// The explanation file's name beside a rejected file: `NAME.json` → `NAME.error.json`.
@@ -134,9 +164,10 @@ public struct Inbox: Sendable {
     public func reject(_ ticket: FileTicket, reason: String, jsonPath: String, documentID: String?,
                        at: Date) throws -> String? {
         let source = root + "/" + ticket.name
+        if access(rejected, F_OK) != 0 { try ensureFolders() }
         for attempt in 0..<10_000 {
             guard let current = Inbox.identity(atPath: source), current == ticket.identity else { return nil }
-            let target = Inbox.candidateName(ticket.name, attempt)
+            let target = Inbox.candidateName(ticket.name, attempt, limit: Inbox.rejectedNameLimit)
             let path = rejected + "/" + target
             if let there = Inbox.identity(atPath: path) {
                 if there.inode == current.inode && there.device == current.device { unlink(source); return target }
@@ -164,7 +195,8 @@ public struct Inbox: Sendable {
     /// Writes through a temporary file and `rename`, with fsync.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let temp = path + ".tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        unlink(temp)   // a leftover keeps its old mode; a new file gets no access for others
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, PrivateFiles.fileMode)
         guard fd >= 0 else { throw InboxError("Cannot write \(path): \(String(cString: strerror(errno))).") }
         var offset = 0
         while offset < bytes.count {

@@ -14,6 +14,9 @@ public actor IngestStage {
     private let inbox: Inbox
     private let output: WorkQueue<FileTicket>
     private let permits: AsyncSemaphore
+    private let bytes: InFlightBytes?
+    private let logger: Logger?
+    private let maxFileBytes: Int
     private let stop: StopFlag
     private let settleNanos: Int64
     private let parkNanos: UInt64
@@ -25,10 +28,14 @@ public actor IngestStage {
     public private(set) var offered = 0
 
     public init(inbox: Inbox, output: WorkQueue<FileTicket>, permits: AsyncSemaphore, stop: StopFlag,
-                settleMs: Int, parkSeconds: Double = 30, rescanSeconds: Double = 2) {
+                settleMs: Int, parkSeconds: Double = 30, rescanSeconds: Double = 2,
+                bytes: InFlightBytes? = nil, maxFileBytes: Int = 10 * 1024 * 1024, logger: Logger? = nil) {
+        self.logger = logger
         self.inbox = inbox
         self.output = output
         self.permits = permits
+        self.bytes = bytes
+        self.maxFileBytes = maxFileBytes
         self.stop = stop
         self.settleNanos = Int64(settleMs) * 1_000_000
         self.parkNanos = UInt64(parkSeconds * 1e9)
@@ -71,6 +78,7 @@ public actor IngestStage {
     /// than skip it, so a younger file never overtakes an older one (arrival order).
     private func scan() async {
         defer { lastScanEnded = DispatchTime.now().uptimeNanoseconds }
+        rejectUndecodableNames()
         for candidate in inbox.list() {
             if stop.isSet { return }
             await offer(candidate.name, settled: false)
@@ -94,11 +102,28 @@ public actor IngestStage {
         }
         inFlight.insert(name)
         await permits.acquire()
-        let ticket = FileTicket(seq: nextSeq, name: name, path: inbox.root + "/" + name, identity: identity,
+        let cost = DocumentMemory.charge(fileBytes: identity.size, maxFileBytes: maxFileBytes)
+        await bytes?.acquire(cost)
+        var ticket = FileTicket(seq: nextSeq, name: name, path: inbox.root + "/" + name, identity: identity,
                                 firstSeen: Date(), seenUptimeNanos: DispatchTime.now().uptimeNanoseconds)
+        ticket.cost = bytes == nil ? 0 : cost
         nextSeq += 1
         offered += 1
         await output.push(ticket)
+    }
+
+    /// A name that is not UTF-8 cannot be offered (no `String` names it): it is moved to
+    /// rejected/ under an escaped name at once, unread, and logged.
+    private func rejectUndecodableNames() {
+        for bytes in inbox.undecodableNames() {
+            do {
+                if let final = try inbox.rejectUndecodableName(bytes, at: Date()) {
+                    logger?.error("A file whose name is not valid UTF-8 (\(Inbox.escaped(bytes))) was moved to rejected/ as \(final), unread.")
+                }
+            } catch {
+                logger?.error("A file whose name is not valid UTF-8 (\(Inbox.escaped(bytes))) could not be moved to rejected/: \(error)")
+            }
+        }
     }
 
     static func ageNanos(_ identity: FileIdentity) -> Int64 {

@@ -40,6 +40,7 @@ public struct Runner: Sendable {
     public init(options: Options) { self.options = options }
 
     public func run() async throws -> RunSummary {
+        MemoryTuning.apply()
         let settings = options.config.pipeline
         let logger = options.logger
         let inbox: Inbox
@@ -47,7 +48,10 @@ public struct Runner: Sendable {
             throw Failure(description: "\(error)", exitCode: 1)
         }
         let lock: RunnerLock
-        do { lock = try RunnerLock(paths: [options.dbPath + ".lock", inbox.root + "/.docmerge.lock"]) } catch {
+        do {
+            lock = try RunnerLock(paths: [RealPath.resolve(options.dbPath) + ".lock", inbox.root + "/.docmerge.lock"],
+                                  database: options.dbPath)
+        } catch {
             throw Failure(description: "\(error)", exitCode: 4)
         }
         defer { lock.release() }
@@ -55,6 +59,8 @@ public struct Runner: Sendable {
         let writer: StoreWriter
         do {
             writer = try StoreWriter(dbPath: options.dbPath, settings: settings, logger: logger, metrics: metrics)
+        } catch let error as DocmergeError {
+            throw Failure(description: error.message, exitCode: error.exitCode)
         } catch {
             throw Failure(description: "Cannot open the database \(options.dbPath): \(error).", exitCode: 1)
         }
@@ -69,8 +75,10 @@ public struct Runner: Sendable {
         let finished = WorkQueue<[FileAction]>()
         let finisher = FileFinisher(inbox: inbox, logger: logger)
         let permits = AsyncSemaphore(permits: max(1, settings.maxInFlight))
+        let bytes = InFlightBytes(budget: settings.maxInFlightBytes)
         let ingest = IngestStage(inbox: inbox, output: tickets, permits: permits, stop: stop, settleMs: settings.settleMs,
-                                 parkSeconds: settings.parkSeconds, rescanSeconds: settings.rescanSeconds)
+                                 parkSeconds: settings.parkSeconds, rescanSeconds: settings.rescanSeconds,
+                                 bytes: bytes, maxFileBytes: settings.maxFileBytes, logger: logger)
         let decode = DecodeStage(inbox: inbox,
                                  decoder: ExtractionDecoder(maxBytes: settings.maxFileBytes, maxDepth: settings.maxDepth),
                                  thresholds: options.config.judgement)
@@ -143,7 +151,7 @@ public struct Runner: Sendable {
                     await finished.finish()
                     return fatal
                 }
-                stages.addTask { await finisher.run(input: finished, ingest: ingest, permits: permits); return nil }
+                stages.addTask { await finisher.run(input: finished, ingest: ingest, permits: permits, bytes: bytes); return nil }
                 var fatal: String?
                 for await result in stages { if let result { fatal = result } }
                 return fatal

@@ -9,7 +9,7 @@ struct DocmergeCommand {
         "review": [.of(ReviewListCommand.self), .of(ReviewShowCommand.self), .of(ReviewMarkCorrectCommand.self),
                    .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self),
                    .of(ReviewConflictCommand.self), .of(ReviewRefileCommand.self)],
-        "audit": [.of(AuditVerifyCommand.self), .of(AuditListCommand.self)],
+        "audit": [.of(AuditVerifyCommand.self), .of(AuditHeadCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
         "config": [.of(ConfigCheckCommand.self)],
         "stewards": [.of(StewardsAddCommand.self), .of(StewardsRemoveCommand.self), .of(StewardsListCommand.self),
@@ -39,7 +39,9 @@ struct DocmergeCommand {
           tune [--json] [--apply FILE]  what-if table over thresholds
           dashboard --out FILE.html   self-contained HTML dashboard
           backup --out FILE           consistent online copy
-          audit verify                check the audit hash chain
+          audit verify [--expect-head HASH]
+                                      check the audit hash chain (and audit.jsonl, the records)
+          audit head                  latest audit hash and row count, to keep elsewhere
           audit list [--since T] [--until T] [--action A] [--actor NAME] [--document DOC] [--json]
                                       audit rows across patients
           legacy import FILE          records from the old approval workflow

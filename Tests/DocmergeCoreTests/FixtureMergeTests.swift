@@ -57,7 +57,8 @@ import Testing
             #expect(before.count - after.count == removed)
             for (reference, body) in after { #expect(before[reference] == body, "\(file): \(reference) changed") }
         }
-        #expect(try t.store.verifyAudit().problem == nil)
+        let audit = try t.store.verifyAudit()
+        #expect(audit.problem == nil, "\(audit.problem ?? "")")
         #expect(referencesChecked > 500, "the real bundles' internal references were actually followed (\(referencesChecked))")
     }
 }

@@ -17,7 +17,7 @@ struct HistoryCommand: Command {
     static func run(_ args: Arguments) async throws -> Int32 {
         let mrn = try args.positional(0, "the MRN")
         try args.noExtraPositionals(1)
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         guard try store.patient(mrn: mrn) != nil else {
             throw DocmergeError(.notFound, "No patient with MRN \(safe(mrn)) in the registry.")
         }
@@ -60,7 +60,7 @@ struct AuditListCommand: Command {
         query.actor = args.value("actor")
         query.documentID = args.value("document")
         query.mrn = args.value("mrn")
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         // Streamed: a trail of millions of rows is printed without holding it in memory.
         var out = Output.Buffered()
         let json = args.flag("json")

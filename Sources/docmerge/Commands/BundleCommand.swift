@@ -34,7 +34,7 @@ struct BundleCommand: Command {
             }
             options.base = valid
         }
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         let exported = try store.export(mrn: mrn, options)
         if options.verifiedOnly {
             Output.err("Left out \(exported.leftOut) unverified resource\(exported.leftOut == 1 ? "" : "s") of \(exported.leftOutDocuments) flagged document\(exported.leftOutDocuments == 1 ? "" : "s").")

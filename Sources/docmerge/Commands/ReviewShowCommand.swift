@@ -20,7 +20,7 @@ struct ReviewShowCommand: Command {
     static func run(_ args: Arguments) async throws -> Int32 {
         let id = try args.positional(0, "the document id")
         try args.noExtraPositionals(1)
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         let detail = try store.documentDetail(id)
         let extraction = (try? JSONParser.parse(detail.extraction)) ?? .null
         let entries = ReviewShowCommand.entries(extraction, merged: detail.mergedIDs,

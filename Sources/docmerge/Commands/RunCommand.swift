@@ -22,7 +22,9 @@ struct RunCommand: Command {
           --verbose       more detail
 
         SIGINT/SIGTERM: stop taking files, finish in-flight work, exit 0.
-        A second runner on the same database or directory is refused (exit 4).
+        A second runner on the same database (by any path: a symlink or hard link) or directory
+        is refused (exit 4). Files and folders it creates have no access for others (0660/0770
+        whatever the umask); at start it warns about existing ones that are wider.
         """
     static let options: Set<String> = ["db", "watch", "config"]
     static let flags: Set<String> = ["once", "quiet", "verbose"]
@@ -33,6 +35,10 @@ struct RunCommand: Command {
         let db = try args.database()
         let config = try ConfigLoader.load(args.value("config"))
         let level: Logger.Level = args.flag("quiet") ? .quiet : (args.flag("verbose") ? .verbose : .normal)
+        let usable = try RecordStore.refuseForeign(db)
+        for (path, mode) in usable ? PrivateFiles.tooWide(PrivateFiles.runnerPaths(database: db, watch: watch)) : [] {
+            Output.err("Warning: \(path) has mode \(String(mode, radix: 8)), wider than 0660 for files and 0770 for folders: others may read patient data; run chmod o-rwx on it (Runbook: File modes).")
+        }
         let runner = Runner(options: .init(watch: watch, dbPath: db, config: config, once: args.flag("once"),
                                            logger: Logger(level: level), progress: !args.flag("quiet")))
         let summary = try await runner.run()

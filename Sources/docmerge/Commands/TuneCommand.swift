@@ -28,7 +28,7 @@ struct TuneCommand: Command {
         try args.noExtraPositionals(0)
         let config = try ConfigLoader.load(args.value("config"))
         let db = try args.database()
-        let store = try RecordStore.open(db)
+        let store = try RecordStore.openForReading(db)
         let analysis = TuneAnalysis(cases: try store.tuneCases(),
                                     band: config.pipeline.targetFlagRateLow...config.pipeline.targetFlagRateHigh,
                                     current: config.thresholds, minReviewed: config.tune.minReviewedOutcomes)
