@@ -148,10 +148,7 @@ extension RecordStore {
             let after = ConflictChange.describe(resource.prefix + resource.suffix)
             let reference = resource.resourceType + "/" + resource.fhirID
             if let existing = current.removeValue(forKey: key) {
-                // docmerge's own tags (`unverified` while flagged) are part of the stored hash
-                // but not of the data: a tag alone is no change here.
-                let same = [[], [RecordTag.unverified]].contains { existing.hash == resource.contentHash(tags: $0) }
-                if !same {
+                if existing.hash != resource.contentHash {
                     result.append(ConflictChange(kind: .changed, reference: reference, before: ConflictChange.describe(existing.body), after: after))
                 }
             } else {
