@@ -4,7 +4,7 @@ import DocmergeSQLite
 import DocmergeTestSupport
 import Testing
 
-/// The references migration (id 7) gives resources merged before it their entry's fullUrl, so later documents
+/// The references migration (the last) gives resources merged before it their entry's fullUrl, so later documents
 /// can point at them by it.
 @Suite struct ReferenceMigrationTests {
     @Test func resourcesMergedBeforeTheMigrationAreFoundByTheirFullUrl() throws {
@@ -12,7 +12,7 @@ import Testing
         let path = dir.file("old.sqlite")
         do {
             let db = try Connection(path: path)
-            // Up to the one before the references migration (later ones may follow it).
+            // Up to the migration just before "references across a record's documents".
             let references = try #require(Schema.migrator.migrations.first { $0.name == "references across a record's documents" })
             _ = try Schema.migrator.migrate(db, upTo: references.id - 1)
             try db.execute("""

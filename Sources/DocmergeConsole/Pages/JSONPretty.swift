@@ -33,13 +33,7 @@ struct EntryView {
         let root = (try? JSONParser.parse(extraction)) ?? .null
         let items = root["entries"]?.arrayValue ?? []
         let resources = items.map { $0["resource"] ?? .null }
-        // An id-less entry is keyed by its content's hash, read from the raw resource bytes.
-        let raw = ((try? JSONParser.parse(extraction, rawResources: true))?["entries"]?.arrayValue ?? []).map { $0["resource"] ?? .null }
-        let keys = ResourceIdentity.keys(resources.enumerated().map { i, resource -> (type: String, id: String?, content: String) in
-            let type = resource["resourceType"]?.stringValue ?? "", id = resource["id"]?.stringValue
-            guard id == nil, i < raw.count, case .raw(let bytes) = raw[i] else { return (type, id, "") }
-            return (type, nil, ResourceIdentity.contentKey(bytes))
-        })
+        let keys = ResourceIdentity.entryKeys(extraction: extraction)
         return zip(zip(items, resources), keys).map { pair, key in
             let (entry, resource) = pair
             let type = resource["resourceType"]?.stringValue ?? "?"

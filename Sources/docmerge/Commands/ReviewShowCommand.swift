@@ -24,7 +24,7 @@ struct ReviewShowCommand: Command {
         let detail = try store.documentDetail(id)
         let extraction = (try? JSONParser.parse(detail.extraction)) ?? .null
         let entries = ReviewShowCommand.entries(extraction, merged: detail.mergedIDs,
-                                                keyedBy: (try? JSONParser.parse(detail.extraction, rawResources: true)) ?? .null)
+                                                keys: ResourceIdentity.entryKeys(extraction: detail.extraction))
         let open = try store.openConflicts(documentID: id)
         let unresolved = try store.unresolvedReferences(documentID: id)
         if args.flag("json") {
@@ -107,17 +107,11 @@ struct ReviewShowCommand: Command {
         for row in detail.history { Output.out(AuditText.line(row)) }
     }
 
-    /// Each extracted entry with its resource, snippet, confidence and merged id. `keyedBy` is
-    /// the same extraction parsed with raw resources: an id-less entry's key is its content's hash.
-    static func entries(_ extraction: JSON, merged: [String: String], keyedBy raw: JSON) -> [JSON] {
+    /// Each extracted entry with its resource, snippet, confidence and merged id (`keys`: each
+    /// entry's key within the document, as the merge gave it).
+    static func entries(_ extraction: JSON, merged: [String: String], keys: [String]) -> [JSON] {
         let items = extraction["entries"]?.arrayValue ?? []
         let resources = items.map { $0["resource"] ?? .null }
-        let rawResources = (raw["entries"]?.arrayValue ?? []).map { $0["resource"] ?? .null }
-        let keys = ResourceIdentity.keys(resources.enumerated().map { i, resource -> (type: String, id: String?, content: String) in
-            let type = resource["resourceType"]?.stringValue ?? "", id = resource["id"]?.stringValue
-            guard id == nil, i < rawResources.count, case .raw(let bytes) = rawResources[i] else { return (type, id, "") }
-            return (type, nil, ResourceIdentity.contentKey(bytes))
-        })
         return zip(zip(items, resources), keys).map { pair, key in
             let (entry, resource) = pair
             let type = resource["resourceType"]?.stringValue ?? ""
