@@ -14,7 +14,8 @@ struct StressCommand {
                     [--documents N] [--patients N] [--seed N]
           faults    real faults one by one (disk full, read-only database, a lock held for seconds,
                     an unreadable file, a file deleted mid-read, a file still being written,
-                    a kill between commit and file move) and what happened [--dir DIR]
+                    a kill between commit and file move) and what happened [--dir DIR]; the disk-full
+                    and kill-after-commit drills need a debug docmerge (its fault hooks)
           compare   two binaries side by side, interleaved, on the same workloads (seed-like, uniform,
                     hot patient): throughput ratios, bytes and write calls per document
                     --baseline BINARY [--candidate BINARY] [--rounds N] [--out DIR]
