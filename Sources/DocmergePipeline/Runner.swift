@@ -1,5 +1,6 @@
 import DocmergeCore
 import DocmergeModel
+import DocmergeNotify
 import Foundation
 
 /// `docmerge run`: wires the stages with their queues in one task group.
@@ -127,6 +128,8 @@ public struct Runner: Sendable {
             }
             group.addTask { await audit.run(); return nil }
             group.addTask { await metrics.run(); return nil }
+            // Notifications follow the committed audit rows on their own thread; ends when cancelled.
+            group.addTask { await Notifier.serve(dbPath: options.dbPath, config: options.config, log: { logger.error($0) }); return nil }
 
             let fatal = await withTaskGroup(of: String?.self) { stages -> String? in
                 stages.addTask { await ingest.run(signals: ingestSignals, once: options.once); return nil }

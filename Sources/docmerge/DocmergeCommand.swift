@@ -12,6 +12,7 @@ struct DocmergeCommand {
         "audit": [.of(AuditVerifyCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
         "config": [.of(ConfigCheckCommand.self)],
+        "notify": [.of(NotifyTestCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
@@ -41,6 +42,7 @@ struct DocmergeCommand {
                                       audit rows across patients
           legacy import FILE          records from the old approval workflow
           config check [--config FILE]  the effective configuration as JSON
+          notify test [--config FILE]   send a sample notification through the configured channels
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.
