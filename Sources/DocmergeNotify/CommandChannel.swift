@@ -73,7 +73,7 @@ public struct CommandChannel: NotifyChannel {
                 kill(-pid, SIGKILL)
                 kill(pid, SIGKILL)
                 while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                return "the notify command \(program) did not finish within \(Self.seconds(timeout)) s and was killed"
+                return "the notify command \(program) did not finish within \(Self.seconds((timeout * 10).rounded() / 10)) s and was killed"
             }
             usleep(pause)
             pause = min(pause * 2, 20_000)

@@ -36,7 +36,8 @@ public struct NotificationBuilder: Sendable {
         default:
             return nil
         }
-        return record(event, id: "\(event)-\(row.seq)", time: row.at, documentID: row.documentID, mrn: row.mrn, extra: extra)
+        return record(event, id: "\(event)-\(row.seq)", time: row.at, documentID: row.documentID, mrn: row.mrn,
+                      extra: extra.map { withheld($0, mrn: row.mrn) })
     }
 
     /// A flagged document waiting longer than `overdue_days` (its id names the document: once each).
@@ -78,6 +79,13 @@ public struct NotificationBuilder: Sendable {
             JSONMember("codes", .array([.string("low_confidence")])),
             JSONMember("reason", .string("a test notification sent by docmerge notify test")),
         ])
+    }
+
+    /// A reason may name the MRN (check 7 says which patient was registered): without
+    /// `include_mrn` it is withheld there too.
+    func withheld(_ member: JSONMember, mrn: String?) -> JSONMember {
+        guard !settings.includeMRN, let mrn, !mrn.isEmpty, let text = member.value.stringValue, text.contains(mrn) else { return member }
+        return JSONMember(member.key, .string(text.replacingOccurrences(of: mrn, with: "(MRN withheld)")))
     }
 
     /// The console's verify page for a document, when `notify.console_url` is set.
