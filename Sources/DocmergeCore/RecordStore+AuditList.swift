@@ -28,6 +28,14 @@ extension RecordStore {
 
     /// Matching rows, oldest first.
     public func auditList(_ q: AuditQuery) throws -> [AuditRow] {
+        var rows: [AuditRow] = []
+        try auditList(q) { rows.append($0) }
+        return rows
+    }
+
+    /// Matching rows, oldest first, one at a time (memory stays flat over a long trail),
+    /// read in one snapshot.
+    public func auditList(_ q: AuditQuery, each body: (AuditRow) throws -> Void) throws {
         var sql = "SELECT seq, at, actor, action, mrn, document_id, detail, prev_hash, hash FROM audit WHERE 1 = 1"
         var values: [SQLBindable] = []
         for (text, op) in [(q.since, ">="), (q.until, "<")] {
@@ -48,7 +56,9 @@ extension RecordStore {
         }
         if let document = q.documentID { sql += " AND document_id = ?"; values.append(document) }
         if let mrn = q.mrn { sql += " AND mrn = ?"; values.append(mrn) }
-        return try db.query(sql + " ORDER BY seq", values, Self.auditRow)
+        try db.readTransaction {
+            try db.forEach(sql + " ORDER BY seq", values) { try body(Self.auditRow($0)) }
+        }
     }
 }
 

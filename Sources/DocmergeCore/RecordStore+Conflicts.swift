@@ -57,8 +57,11 @@ extension RecordStore {
                 throw DocmergeError(.conflict, "Document \(documentID) has no open re-ingest conflict to accept.")
             }
             let held = try heldDocument(newest.raw, documentID: documentID, mrn: doc.mrn, decoder: decoder)
-            let changes = try writeContribution(held.plan, patientRowID: doc.patientRowID, documentID: documentID, keepBodies: true)
             let at = timestamp()
+            let plan = try linkAcrossDocuments(held.plan, patientRowID: doc.patientRowID)
+            var changes = try writeContribution(plan, patientRowID: doc.patientRowID, documentID: documentID, tags: [],
+                                                keepBodies: true, at: at)
+            changes.absorb(try relinkWaitingReferences(to: plan, patientRowID: doc.patientRowID, at: at))
             let recordVersion = try bumpRecordVersion(doc.patientRowID, if: changes.count > 0, at: at)
             // Applied as a correction: the judged extraction (what `tune` replays) stays; the
             // held one stays in the conflicts table, marked accepted.
@@ -157,30 +160,4 @@ extension RecordStore {
         } }
         return result
     }
-}
-
-/// One difference between a held extraction and the record.
-public struct ConflictChange: Sendable, Equatable {
-    public enum Kind: String, Sendable { case added, removed, changed }
-    public let kind: Kind
-    /// `Type/id` in the record.
-    public let reference: String
-    /// `EntryDescription` of the resource in the record now / as the extraction has it.
-    public let before: String?
-    public let after: String?
-
-    static func describe(_ body: [UInt8]) -> String {
-        EntryDescription.describe((try? JSONParser.parse(body)) ?? .null)
-    }
-
-    public var json: JSON {
-        .object([JSONMember("change", .string(kind.rawValue)), JSONMember("reference", .string(reference)),
-                 JSONMember("before", before.map(JSON.string) ?? .null), JSONMember("after", after.map(JSON.string) ?? .null)])
-    }
-}
-
-extension ExtractionDecoder {
-    /// For extractions already accepted once (stored ones): no size or depth limit beyond
-    /// what the runner applied when they arrived.
-    public static let lenient = ExtractionDecoder(maxBytes: .max, maxDepth: 512)
 }

@@ -61,10 +61,19 @@ extension RecordStore {
     }
 
     /// The merge itself; runs inside a write transaction.
-    func applyMerge(_ document: PreparedDocument, actor: String, sampleRate: Double) throws -> MergeOutcome {
+    /// `premise`: the versions a patient actor planned against (nil: decide on what is
+    /// here). If the record moved since, nothing is written and `VersionMoved` is thrown.
+    func applyMerge(_ document: PreparedDocument, actor: String, sampleRate: Double,
+                    premise: MergeCommand? = nil) throws -> MergeOutcome {
         let started = DispatchTime.now()
         let x = document.extraction
         var existing = try existingDocument(x.documentID)
+        if let premise {
+            guard existing?.version == premise.expectedDocumentVersion else { throw VersionMoved(mrn: x.mrn, documentID: x.documentID) }
+            if premise.expectedPatientVersion == nil, try patient(mrn: x.mrn) != nil {
+                throw VersionMoved(mrn: x.mrn, documentID: x.documentID)
+            }
+        }
         // Rolled back from another patient's record: nothing of it is merged anywhere, so it
         // arrives for this patient as a new document would (its row and history move along).
         let movedFrom = existing.flatMap { $0.mrn != x.mrn && $0.isRolledBack ? $0 : nil }
@@ -105,12 +114,18 @@ extension RecordStore {
             }
         }
         let patient = try registryPatient(for: document, actor: actor)
+        if let expected = premise?.expectedPatientVersion, patient.version != expected {
+            throw VersionMoved(mrn: x.mrn, documentID: x.documentID)
+        }
         let thresholds = document.thresholds
         let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: patient.demographics,
                                                                      registeredPatient: patient.registered(by: x.documentID))
         let clock = now()
         let at = Timestamp.format(clock)
-        let changes = try writeContribution(document.plan, patientRowID: patient.rowID, documentID: x.documentID, at: at)
+        let plan = try linkAcrossDocuments(document.plan, patientRowID: patient.rowID)
+        var changes = try writeContribution(plan, patientRowID: patient.rowID, documentID: x.documentID,
+                                            tags: RecordTag.merged(flagged: !findings.isEmpty), at: at)
+        changes.absorb(try relinkWaitingReferences(to: plan, patientRowID: patient.rowID, at: at))
         var recordVersion = patient.version
         if changes.count > 0 {
             try db.run("UPDATE patients SET version = version + 1, last_updated = ? WHERE id = ? AND version = ?",

@@ -17,6 +17,14 @@ extension RecordStore {
 
     /// Flagged documents oldest first (or the conflict list, or the quality sample).
     public func reviewList(_ filter: ListFilter) throws -> [DocumentSummary] {
+        var items: [DocumentSummary] = []
+        try eachReviewItem(filter) { items.append($0) }
+        return items
+    }
+
+    /// The review list one row at a time, in order (`review list --json` streams it: the
+    /// list of 200,000 documents is never held whole).
+    public func eachReviewItem(_ filter: ListFilter, _ body: (DocumentSummary) throws -> Void) throws {
         var sql = """
             SELECT d.document_id, d.document_name, p.mrn, d.review_status, d.flag_reason, d.flag_codes, d.created_at,
                    d.is_merged, d.version, d.sampled, d.legacy
@@ -35,16 +43,17 @@ extension RecordStore {
         if let reason = filter.reasonContains { sql += " AND instr(lower(coalesce(d.flag_reason, '') || ' ' || d.flag_codes), lower(?)) > 0"; values.append(reason) }
         sql += " ORDER BY d.created_at, d.id"
         let current = now()
-        return try db.query(sql, values) { r in
+        try db.forEach(sql, values) { r in
             let created = r.text(6)
             let age = max(0, current.timeIntervalSince(Timestamp.parse(created) ?? current) / 86_400)
             let status = ReviewStatus(rawValue: r.text(3)) ?? .pending
-            return DocumentSummary(documentID: r.text(0), documentName: r.optionalText(1), mrn: r.text(2),
+            let item = DocumentSummary(documentID: r.text(0), documentName: r.optionalText(1), mrn: r.text(2),
                                    status: status, flagReason: r.optionalText(4),
                                    flagCodes: r.text(5).split(separator: ",").map(String.init), createdAt: created,
                                    ageDays: age, overdue: status == .flagged && age >= filter.overdueDays, isMerged: r.bool(7),
                                    version: r.int(8), sampled: r.bool(9), legacy: r.bool(10))
-        }.filter { !filter.overdueOnly || $0.overdue }
+            if !filter.overdueOnly || item.overdue { try body(item) }
+        }
     }
 
     public struct DocumentDetail: Sendable {

@@ -39,6 +39,14 @@ extension RecordStore {
             guard let stored = try db.first("SELECT extraction, thresholds FROM documents WHERE id = ?", [doc.rowID], {
                 (raw: $0.bytes(0), thresholds: $0.text(1))
             }) else { throw DocmergeError(.notFound, "No document \(documentID) in the database.") }
+            // What moves is the extractor's data: a contribution a person changed (a correction,
+            // an accepted re-ingest, both recorded as `correct`) is not the stored extraction's,
+            // and re-merging that extraction would silently undo the person's work. (Decided by
+            // the document's state, not by comparing bytes: tags and relinked references make the
+            // stored bytes differ from a fresh plan without any person's change.)
+            guard try db.scalarText("SELECT review_action FROM documents WHERE id = ?", doc.rowID) != "correct" else {
+                throw DocmergeError(.conflict, "Document \(documentID) holds a person's correction, not its extraction, so refile would undo it; roll it back (`docmerge review rollback \(documentID)`), have it sent again for \(toMRN), and correct it there.")
+            }
             let held = try heldDocument(stored.raw, documentID: documentID, mrn: toMRN, decoder: decoder)
             let thresholds = (try? JSONParser.parse(Array(stored.thresholds.utf8))).flatMap(Thresholds.init(json:)) ?? Thresholds()
 
@@ -50,10 +58,13 @@ extension RecordStore {
             let fromVersion = try bumpRecordVersion(doc.patientRowID, if: !removedIDs.isEmpty, at: at)
 
             // Into the new one, as a fresh merge.
-            let changes = try writeContribution(held.plan, patientRowID: target.rowID, documentID: documentID, at: at)
-            let toVersion = try bumpRecordVersion(target.rowID, if: changes.count > 0, at: at)
             let x = held.extraction
             let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: target.demographics)
+            let plan = try linkAcrossDocuments(held.plan, patientRowID: target.rowID)
+            var changes = try writeContribution(plan, patientRowID: target.rowID, documentID: documentID,
+                                                tags: RecordTag.merged(flagged: !findings.isEmpty), at: at)
+            changes.absorb(try relinkWaitingReferences(to: plan, patientRowID: target.rowID, at: at))
+            let toVersion = try bumpRecordVersion(target.rowID, if: changes.count > 0, at: at)
             let status: ReviewStatus = findings.isEmpty ? .autoApproved : .flagged
             let flagReason = QualityCheck.reasonText(findings)
             try db.run("""

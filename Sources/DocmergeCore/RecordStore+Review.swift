@@ -19,13 +19,19 @@ extension RecordStore {
             let at = timestamp()
             try db.run("UPDATE documents SET review_status = 'reviewed', review_action = 'mark_correct', human_decision = 1, reviewed_by = ?, reviewed_at = ?, version = version + 1, updated_at = ? WHERE id = ?",
                        reviewer, at, at, doc.rowID)
+            let untagged = legacy ? (changes: ContributionChanges(), recordVersion: 0)
+                : try retag(documentID: documentID, patientRowID: doc.patientRowID, tags: [], at: at)
             var detail = [
                 JSONMember("previous_status", .string(doc.status.rawValue)),
                 JSONMember("document_version", .number(String(doc.version + 1))),
                 JSONMember("data_changed", .bool(false)),
                 JSONMember("reason", reason.map(JSON.string) ?? .null),
             ]
-            if legacy { detail += Self.legacyNote }
+            if legacy { detail += Self.legacyNote } else {
+                detail += [JSONMember("unverified_tags_removed", .number(String(untagged.changes.updated))),
+                           JSONMember("record_version", .number(String(untagged.recordVersion))),
+                           JSONMember("resources", .array(untagged.changes.log))]
+            }
             try appendAudit(actor: reviewer, action: "mark_correct", mrn: doc.mrn, documentID: documentID, detail: .object(detail))
         }
     }
@@ -56,9 +62,11 @@ extension RecordStore {
             let extraction = Extraction(documentID: documentID, documentName: nil, uploadedAt: nil, mrn: doc.mrn,
                                         patientName: nil, patientBirthDate: nil, confidence: 1, model: "reviewer",
                                         fallbackUsed: false, extractedAt: nil, extractedAtText: nil, entries: entries)
-            let plan = MergePlanner.plan(extraction)
-            let changes = try writeContribution(plan, patientRowID: doc.patientRowID, documentID: documentID, keepBodies: true)
+            let plan = try linkAcrossDocuments(MergePlanner.plan(extraction), patientRowID: doc.patientRowID)
             let at = timestamp()
+            var changes = try writeContribution(plan, patientRowID: doc.patientRowID, documentID: documentID, tags: [],
+                                                keepBodies: true, at: at)
+            changes.absorb(try relinkWaitingReferences(to: plan, patientRowID: doc.patientRowID, at: at))
             let recordVersion = try bumpRecordVersion(doc.patientRowID, if: changes.count > 0, at: at)
             try db.run("""
                 UPDATE documents SET review_status = 'reviewed', review_action = 'correct', human_decision = 1, is_merged = 1, reviewed_by = ?,

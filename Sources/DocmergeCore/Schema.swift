@@ -151,7 +151,33 @@ public enum Schema {
             UPDATE documents SET legacy = 1
                 WHERE document_id IN (SELECT document_id FROM audit WHERE action = 'legacy_import');
             """),
-        .init(id: 7, name: "notifications: audit cursor and delivered events", sql: """
+        .init(id: 7, name: "references across a record's documents", sql: """
+            ALTER TABLE resources ADD COLUMN full_url TEXT;
+            ALTER TABLE resources ADD COLUMN unresolved TEXT;
+            CREATE INDEX resources_original_id ON resources(patient_id, resource_type, doc_key);
+            CREATE INDEX resources_full_url ON resources(patient_id, full_url) WHERE full_url IS NOT NULL;
+            CREATE INDEX resources_unresolved ON resources(patient_id) WHERE unresolved IS NOT NULL;
+            UPDATE resources SET full_url = (
+                SELECT json_extract(e.value, '$.fullUrl') FROM documents d, json_each(d.extraction, '$.entries') e
+                WHERE d.document_id = resources.document_id AND json_valid(d.extraction)
+                  AND json_extract(e.value, '$.resource.resourceType') = resources.resource_type
+                  AND 'id:' || json_extract(e.value, '$.resource.id') = resources.doc_key
+                  AND json_type(e.value, '$.fullUrl') = 'text')
+            WHERE doc_key LIKE 'id:%';
+            """),
+        .init(id: 8, name: "review console accounts", sql: """
+            CREATE TABLE IF NOT EXISTS stewards(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('steward', 'viewer')),
+                password_salt TEXT NOT NULL,
+                password_key TEXT NOT NULL,
+                password_iterations INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            """),
+        .init(id: 9, name: "notifications: audit cursor and delivered events", sql: """
             CREATE TABLE notify_cursor(
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 audit_seq INTEGER NOT NULL,

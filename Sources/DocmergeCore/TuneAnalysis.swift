@@ -16,9 +16,12 @@ public struct TuneAnalysis: Sendable {
         /// true: a person found it wrong (corrected or removed); false: marked correct;
         /// nil: not reviewed.
         public var wrong: Bool?
+        /// Check 7 fired (the document registered its patient): flagged whatever the thresholds.
+        public var newPatient: Bool
 
         public init(confidence: Double, fallbackUsed: Bool, resourceCount: Int, birthDateConflict: Bool,
-                    nameSimilarity: Double?, wrong: Bool?) {
+                    nameSimilarity: Double?, wrong: Bool?, newPatient: Bool = false) {
+            self.newPatient = newPatient
             self.confidence = confidence
             self.fallbackUsed = fallbackUsed
             self.resourceCount = resourceCount
@@ -28,7 +31,7 @@ public struct TuneAnalysis: Sendable {
         }
 
         public func flagged(by t: Thresholds) -> Bool {
-            confidence < t.minConfidence || fallbackUsed || resourceCount == 0
+            newPatient || confidence < t.minConfidence || fallbackUsed || resourceCount == 0
                 || (resourceCount < t.fewResourcesCount && confidence < t.fewResourcesConfidence)
                 || birthDateConflict || (nameSimilarity.map { $0 < t.minNameSimilarity } ?? false)
         }
@@ -48,10 +51,14 @@ public struct TuneAnalysis: Sendable {
     public let band: ClosedRange<Double>
     public let current: Thresholds
 
-    public init(cases: [Case], band: ClosedRange<Double>, current: Thresholds) {
+    /// Reviewed outcomes needed before the miss counts are trusted (`tune.min_reviewed_outcomes`).
+    public let minReviewed: Int
+
+    public init(cases: [Case], band: ClosedRange<Double>, current: Thresholds, minReviewed: Int = 30) {
         self.cases = cases
         self.band = band
         self.current = current
+        self.minReviewed = minReviewed
     }
 
     public static let confidenceGrid = [0.70, 0.75, 0.80, 0.85, 0.90, 0.95]
@@ -62,7 +69,7 @@ public struct TuneAnalysis: Sendable {
     public var reviewed: Int { cases.filter { $0.wrong != nil }.count }
     public var knownWrong: Int { cases.filter { $0.wrong == true }.count }
     /// Below this, the recommendation rests on the flag rate alone.
-    public var enoughEvidence: Bool { reviewed >= 30 && knownWrong >= 3 }
+    public var enoughEvidence: Bool { reviewed >= minReviewed && knownWrong >= 3 }
 
     public func evaluate(_ t: Thresholds) -> Row {
         var flagged = 0, fp = 0, misses = 0
@@ -107,7 +114,8 @@ extension RecordStore {
     /// One tuning case per automatically classified document, from its stored extraction.
     public func tuneCases() throws -> [TuneAnalysis.Case] {
         try db.query("""
-            SELECT d.confidence, d.fallback_used, d.resource_count, d.review_action, d.extraction, p.name, p.birth_date
+            SELECT d.confidence, d.fallback_used, d.resource_count, d.review_action, d.extraction, p.name, p.birth_date,
+                   d.flag_codes
             FROM documents d JOIN patients p ON p.id = d.patient_id WHERE d.classified_as IS NOT NULL AND d.legacy = 0
             """) { r in
             let root = try? JSONParser.parse(r.bytes(4))
@@ -129,7 +137,8 @@ extension RecordStore {
             let action = r.optionalText(3)
             let wrong: Bool? = action == nil ? nil : (action != "mark_correct")
             return TuneAnalysis.Case(confidence: r.double(0), fallbackUsed: r.bool(1), resourceCount: r.int(2),
-                                     birthDateConflict: dobConflict, nameSimilarity: similarity, wrong: wrong)
+                                     birthDateConflict: dobConflict, nameSimilarity: similarity, wrong: wrong,
+                                     newPatient: r.text(7).split(separator: ",").contains { $0 == FlagCode.newPatient.rawValue })
         }
     }
 }

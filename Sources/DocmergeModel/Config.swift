@@ -29,6 +29,11 @@ public struct Config: Sendable, Equatable {
         public var maxDepth = 64
         /// Documents read but not yet committed, at most.
         public var maxInFlight = 512
+        /// Memory budget of the documents in flight, in bytes (each charged 4 bytes per byte
+        /// of its file; see README, Hardening): bounds peak memory whatever the file sizes.
+        public var maxInFlightBytes = 512 * 1024 * 1024
+        /// Patients' merge actors kept in memory; idle ones past this are evicted.
+        public var maxLivePatients = 1024
         /// Parallel decode workers (0: one per core).
         public var decodeWorkers = 0
         /// Documents per group-commit transaction, at most.
@@ -56,6 +61,8 @@ public struct Config: Sendable, Equatable {
         /// Flag-rate band the tuner aims for.
         public var targetFlagRateLow = 0.05
         public var targetFlagRateHigh = 0.20
+        /// Seconds a SIGINT/SIGTERM waits for in-flight work before cancelling it.
+        public var shutdownDeadlineSeconds = 30.0
 
         public init() {}
     }

@@ -68,6 +68,8 @@ public enum ConfigSchema {
             int("pipeline", "max_file_bytes", .count, \.pipeline.maxFileBytes),
             int("pipeline", "max_depth", .count, \.pipeline.maxDepth),
             int("pipeline", "max_in_flight", .count, \.pipeline.maxInFlight),
+            int("pipeline", "max_in_flight_bytes", .count, \.pipeline.maxInFlightBytes),
+            int("pipeline", "max_live_patients", .count, \.pipeline.maxLivePatients),
             int("pipeline", "decode_workers", .nonNegativeInteger, \.pipeline.decodeWorkers),
             int("pipeline", "batch_max", .count, \.pipeline.batchMax),
             double("pipeline", "rescan_seconds", .positiveNumber, \.pipeline.rescanSeconds),
@@ -82,6 +84,7 @@ public enum ConfigSchema {
             double("pipeline", "overdue_days", .nonNegativeNumber, \.pipeline.overdueDays),
             double("pipeline", "target_flag_rate_low", .fraction, \.pipeline.targetFlagRateLow),
             double("pipeline", "target_flag_rate_high", .fraction, \.pipeline.targetFlagRateHigh),
+            double("pipeline", "shutdown_deadline_seconds", .nonNegativeNumber, \.pipeline.shutdownDeadlineSeconds),
             int("tune", "min_reviewed_outcomes", .count, \.tune.minReviewedOutcomes),
         ] + notifySettings
     }

@@ -52,6 +52,15 @@ public struct Extraction: Sendable {
         }
     }
 
+    /// Drops the resources of merged entries (kept: their type, id, fullUrl, snippet and
+    /// confidence, and the Patient entries whole). For a document already planned: the
+    /// plan holds the merged resources, and the quality checks read only the Patient entry.
+    public mutating func releaseMergedResources() {
+        for index in entries.indices where !entries[index].isPatient {
+            entries[index].resource = RawJSON(trusted: [])
+        }
+    }
+
     /// The Patient entry: the demographics found in the document, if any.
     public var documentPatient: Entry? { entries.first(where: \.isPatient) }
 

@@ -3,69 +3,92 @@
 public struct MergePlan: Sendable {
     public let documentID: String
     public let patientFHIRID: String
-    public let resources: [PlannedResource]
+    public var resources: [PlannedResource]
+
+    public init(documentID: String, patientFHIRID: String, resources: [PlannedResource]) {
+        self.documentID = documentID
+        self.patientFHIRID = patientFHIRID
+        self.resources = resources
+    }
+
+    public var patientReference: String { "Patient/" + patientFHIRID }
 }
 
 public struct PlannedResource: Sendable {
     public let resourceType: String
-    /// The key within the document: `id:<extractor id>` or `#<ordinal among its type>`.
+    /// The key within the document: `id:<extractor id>`, or for an entry without an id
+    /// `c:<content hash>` (`c:<hash>:<n>` for the n-th repeat of identical content).
     public let key: String
     public let fhirID: String
     /// The serialized resource is `prefix + stamp + suffix`: the stamp (versionId,
-    /// lastUpdated) goes at the end of `meta`, so stamping never re-serializes.
+    /// lastUpdated, then `tag`) goes at the end of `meta`, so stamping never re-serializes.
     public let prefix: [UInt8]
     public let suffix: [UInt8]
-    /// `ContentHash` of `prefix + suffix`: the content without the stamp.
+    /// The incoming `meta.tag` elements kept (raw, comma-separated; empty when none): the
+    /// stamp writes them, then docmerge's own tags, in one `tag` array.
+    public let keptTags: [UInt8]
+    /// `ContentHash` of the content without the stamp and without docmerge's tags.
     public let contentHash: String
+    /// The entry's `fullUrl` as the extractor wrote it (another document may reference it).
+    public let fullUrl: String?
+    /// References left as written because nothing in the document (or, once the store
+    /// resolved them, in the record) is their target.
+    public var unresolved: [String]
 
-    public func stamped(versionID: Int, lastUpdated: String) -> [UInt8] {
+    public init(resourceType: String, key: String, fhirID: String, prefix: [UInt8], suffix: [UInt8], keptTags: [UInt8],
+                contentHash: String, fullUrl: String?, unresolved: [String]) {
+        self.resourceType = resourceType
+        self.key = key
+        self.fhirID = fhirID
+        self.prefix = prefix
+        self.suffix = suffix
+        self.keptTags = keptTags
+        self.contentHash = contentHash
+        self.fullUrl = fullUrl
+        self.unresolved = unresolved
+    }
+
+    public var reference: String { resourceType + "/" + fhirID }
+
+    public func stamped(versionID: Int, lastUpdated: String, tags: [RecordTag] = []) -> [UInt8] {
         var out = prefix
-        out.reserveCapacity(prefix.count + suffix.count + 80)
+        out.reserveCapacity(prefix.count + suffix.count + keptTags.count + 80 + tags.count * 160)
         out.append(contentsOf: ",\"versionId\":\"\(versionID)\",\"lastUpdated\":\"\(lastUpdated)\"".utf8)
+        if !keptTags.isEmpty || !tags.isEmpty {
+            out.append(contentsOf: ",\"tag\":[".utf8)
+            out.append(contentsOf: keptTags)
+            for (i, tag) in tags.enumerated() {
+                if i > 0 || !keptTags.isEmpty { out.append(UInt8(ascii: ",")) }
+                JSONWriter.write(tag.coding, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
         out.append(contentsOf: suffix)
         return out
     }
-}
 
-/// Deterministic identifiers.
-public enum ResourceIdentity {
-    /// A pure function of (document id, resource type, key): a retry gets the same id.
-    public static func fhirID(documentID: String, resourceType: String, key: String) -> String {
-        var hasher = SHA256()
-        hasher.update(documentID)
-        hasher.update([0])
-        hasher.update(resourceType)
-        hasher.update([0])
-        hasher.update(key)
-        return Array(hasher.finalize().prefix(16)).hexString
+    /// The content hash of the resource as stored with `tags`: a tag change is a change.
+    public func contentHash(tags: [RecordTag]) -> String {
+        tags.isEmpty ? contentHash : ContentHash.hex(Array((contentHash + "+" + tags.map(\.rawValue).joined(separator: ",")).utf8))
     }
 
-    /// The registry Patient's id: the MRN itself when it is a valid FHIR id, else a hash.
-    public static func patientFHIRID(mrn: String) -> String {
-        let valid = (1...64).contains(mrn.utf8.count) && mrn.utf8.allSatisfy {
-            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 46
+    /// The resource without the stamp and docmerge's tags (valid JSON; for re-serializing).
+    var unstamped: [UInt8] {
+        var out = prefix
+        if !keptTags.isEmpty {
+            out.append(contentsOf: ",\"tag\":[".utf8)
+            out.append(contentsOf: keptTags)
+            out.append(UInt8(ascii: "]"))
         }
-        return valid ? mrn : "mrn-" + Array(SHA256.hash(Array(mrn.utf8)).prefix(12)).hexString
-    }
-
-    public static func source(documentID: String) -> String { "document_\(documentID)" }
-
-    /// Each entry's key within its document, in order: `id:<id>` when the extractor gave
-    /// one, else `#<ordinal among the document's entries of that type>`.
-    public static func keys(_ entries: [(type: String, id: String?)]) -> [String] {
-        var ordinals: [String: Int] = [:]
-        return entries.map { entry in
-            let ordinal = ordinals[entry.type, default: 0]
-            ordinals[entry.type] = ordinal + 1
-            return entry.id.map { "id:\($0)" } ?? "#\(ordinal)"
-        }
+        out.append(contentsOf: suffix)
+        return out
     }
 }
 
 public enum MergePlanner {
     public static func plan(_ extraction: Extraction) -> MergePlan {
         let patientRef = "Patient/" + ResourceIdentity.patientFHIRID(mrn: extraction.mrn)
-        let keys = ResourceIdentity.keys(extraction.entries.map { ($0.resourceType, $0.id) })
+        let keys = ResourceIdentity.keys(extraction.entries)
         var keyed: [(entry: Extraction.Entry, key: String, id: String)] = []
         var references: [String: String] = [:]
         for (entry, key) in zip(extraction.entries, keys) {
@@ -84,79 +107,41 @@ public enum MergePlanner {
         let source = ResourceIdentity.source(documentID: extraction.documentID)
         let resources = keyed.map { item in
             ResourceSerializer.serialize(item.entry.resource, type: item.entry.resourceType, id: item.id, key: item.key,
-                                         source: source, rewriter: rewriter)
+                                         source: source, rewriter: rewriter, fullUrl: item.entry.fullUrl)
         }
         return MergePlan(documentID: extraction.documentID,
                          patientFHIRID: ResourceIdentity.patientFHIRID(mrn: extraction.mrn), resources: resources)
     }
-}
 
-/// Rewrites `reference` strings: a document's own entries (`Type/id`, `fullUrl`) to
-/// their assigned ids, every `Patient/…` and the Patient entry to the registry patient.
-/// Contained (`#id`), absolute and unknown references are left alone.
-public struct ReferenceRewriter: Sendable {
-    public let map: [String: String]
-    public let patientReference: String
+    /// `resource` with the references in `map` rewritten too (the store found their targets
+    /// in other documents of the record); the rest unchanged.
+    public static func relinked(_ resource: PlannedResource, map: [String: String], patientReference: String) -> PlannedResource {
+        guard let raw = try? JSONParser.minify(resource.unstamped) else { return resource }
+        let rewriter = ReferenceRewriter(map: map, patientReference: patientReference)
+        var out = ResourceSerializer.serialize(raw, type: resource.resourceType, id: resource.fhirID, key: resource.key,
+                                               source: raw.sourceOfMeta ?? "", rewriter: rewriter, fullUrl: resource.fullUrl)
+        out.unresolved = resource.unresolved.filter { rewriter.map[$0] == nil && rewriter.map[ReferenceText.unversioned($0)] == nil }
+        return out
+    }
 
-    public func rewrite(_ reference: String) -> String {
-        // Patient first: no entry's address can capture a reference meant for the patient.
-        if reference.hasPrefix("Patient/") { return patientReference }
-        if let mapped = map[reference] { return mapped }
-        return reference
+    /// A stored resource (bytes docmerge wrote) as a planned one, to stamp again with other
+    /// tags: same id, key and content.
+    public static func restored(_ body: [UInt8], resourceType: String, key: String, fhirID: String, fullUrl: String?,
+                                unresolved: [String], patientReference: String) -> PlannedResource? {
+        guard let raw = try? JSONParser.minify(body), raw.isObject else { return nil }
+        var out = ResourceSerializer.serialize(raw, type: resourceType, id: fhirID, key: key, source: raw.sourceOfMeta ?? "",
+                                               rewriter: ReferenceRewriter(map: [:], patientReference: patientReference),
+                                               fullUrl: fullUrl)
+        out.unresolved = unresolved
+        return out
     }
 }
 
-enum ResourceSerializer {
-    /// `resourceType` first, then the assigned `id`, `meta` (kept members + source,
-    /// stamp point at its end), then every other member in its original order, copied
-    /// from the minified bytes with each rewritten reference spliced in.
-    static func serialize(_ raw: RawJSON, type: String, id: String, key: String, source: String,
-                          rewriter: ReferenceRewriter) -> PlannedResource {
-        var prefix: [UInt8] = []
-        prefix.reserveCapacity(128)
-        prefix.append(contentsOf: "{\"resourceType\":".utf8)
-        JSONWriter.writeString(type, into: &prefix)
-        prefix.append(contentsOf: ",\"id\":".utf8)
-        JSONWriter.writeString(id, into: &prefix)
-        prefix.append(contentsOf: ",\"meta\":{".utf8)
-        if let meta = raw.members.first(where: { $0.key == "meta" }),
-           case .object(let members) = (try? JSONParser.parse(Array(raw.bytes[meta.valueRange]))) ?? .null {
-            let kept = members.filter { !["versionId", "lastUpdated", "source"].contains($0.key) }
-            if !kept.isEmpty {
-                JSONWriter.writeMembers(kept, into: &prefix)
-                prefix.append(UInt8(ascii: ","))
-            }
-        }
-        prefix.append(contentsOf: "\"source\":".utf8)
-        JSONWriter.writeString(source, into: &prefix)
-        var suffix: [UInt8] = [UInt8(ascii: "}")]
-        suffix.reserveCapacity(raw.bytes.count + 64)
-        var nextReference = 0
-        raw.bytes.withUnsafeBufferPointer { bytes in
-            for member in raw.members {
-                while nextReference < raw.references.count, raw.references[nextReference].range.lowerBound < member.range.lowerBound {
-                    nextReference += 1
-                }
-                if member.key == "resourceType" || member.key == "id" || member.key == "meta" { continue }
-                suffix.append(UInt8(ascii: ","))
-                var cursor = member.range.lowerBound
-                while nextReference < raw.references.count, raw.references[nextReference].range.upperBound <= member.range.upperBound {
-                    let reference = raw.references[nextReference]
-                    nextReference += 1
-                    let replacement = rewriter.rewrite(reference.value)
-                    guard replacement != reference.value else { continue }
-                    suffix.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<reference.range.lowerBound]))
-                    JSONWriter.writeString(replacement, into: &suffix)
-                    cursor = reference.range.upperBound
-                }
-                suffix.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<member.range.upperBound]))
-            }
-        }
-        suffix.append(UInt8(ascii: "}"))
-        var hasher = ContentHash()
-        hasher.update(prefix)
-        hasher.update(suffix)
-        return PlannedResource(resourceType: type, key: key, fhirID: id, prefix: prefix, suffix: suffix,
-                               contentHash: hasher.finalize())
+extension RawJSON {
+    /// `meta.source`, when the resource has one.
+    var sourceOfMeta: String? {
+        guard let meta = members.first(where: { $0.key == "meta" }),
+              let raw = try? JSONParser.minify(Array(bytes[meta.valueRange])) else { return nil }
+        return raw.string("source")
     }
 }

@@ -31,9 +31,15 @@ public struct PreparedDocument: Sendable {
     /// Decode, validate, plan. Throws the refusal reason for a bad file.
     public static func prepare(_ bytes: [UInt8], decoder: ExtractionDecoder, thresholds: Thresholds,
                                firstSeen: Date) throws(ExtractionError) -> PreparedDocument {
-        let (extraction, root) = try decoder.decode(bytes)
-        return PreparedDocument(extraction: extraction, plan: MergePlanner.plan(extraction), raw: bytes,
-                                contentHash: ContentHash.hex(root.bytes), firstSeen: firstSeen, thresholds: thresholds)
+        var (extraction, root) = try decoder.decode(bytes)
+        let contentHash = ContentHash.hex(streaming: root)
+        root = .null
+        let plan = MergePlanner.plan(extraction)
+        // The plan now holds every merged resource; the decoded copies would double the
+        // document's memory while it waits for the writer.
+        extraction.releaseMergedResources()
+        return PreparedDocument(extraction: extraction, plan: plan, raw: bytes, contentHash: contentHash,
+                                firstSeen: firstSeen, thresholds: thresholds)
     }
 }
 

@@ -6,8 +6,9 @@
 /// control (U+0080–U+009F, CSI included), the bidirectional formatting characters
 /// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and the line and paragraph
 /// separators (U+2028, U+2029). Everything else, accents and emoji included, is kept.
-/// The escapes are `\n`, `\r`, `\t`, `\xHH` for the other controls and `\u{HHHH}` for the
-/// formatting characters, so a reader sees what was there.
+/// The escapes are `\n`, `\r`, `\t` and `\uHHHH` for everything else (`\u001B` for ESC,
+/// `\u202E` for RIGHT-TO-LEFT OVERRIDE): a reader sees what was there, and they are JSON's own
+/// spellings, so JSON text that passes through `lines` stays the same JSON.
 public enum TerminalText {
     /// One field: the result is a single line.
     public static func escape(_ text: String) -> String {
@@ -38,6 +39,8 @@ public enum TerminalText {
         return String(out)
     }
 
+    /// `\n`, `\r`, `\t`, else `\uHHHH`: the spellings JSON uses too, so a line of JSON that
+    /// passes through `lines` is still the same JSON.
     static func spelled(_ scalar: Unicode.Scalar) -> String {
         switch scalar {
         case "\n": return "\\n"
@@ -45,8 +48,7 @@ public enum TerminalText {
         case "\t": return "\\t"
         default:
             let hex = String(scalar.value, radix: 16, uppercase: true)
-            if scalar.value <= 0xFF { return "\\x" + (hex.count < 2 ? "0" + hex : hex) }
-            return "\\u{" + hex + "}"
+            return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         }
     }
 
@@ -62,8 +64,7 @@ public enum TerminalText {
         out.reserveCapacity(bytes.count + 16)
         for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
             if needsEscape(scalar) && scalar.value >= 0x20 {
-                let hex = String(scalar.value, radix: 16, uppercase: false)
-                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                out.append(contentsOf: spelled(scalar).utf8)
             } else {
                 out.append(contentsOf: String(scalar).utf8)
             }

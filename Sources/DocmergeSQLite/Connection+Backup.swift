@@ -3,7 +3,9 @@ import CSQLite
 extension Connection {
     /// Copies this database to `destination` with SQLite's online backup API: a
     /// consistent snapshot even while another process writes.
-    public func backup(to destination: String, pagesPerStep: Int32 = 1024) throws {
+    /// `afterStep` sees the pages still to copy after each step.
+    public func backup(to destination: String, pagesPerStep: Int32 = 1024,
+                       afterStep: (_ remaining: Int32) -> Void = { _ in }) throws {
         // Not WAL: a backup into a WAL database cannot take the source's page size.
         var options = Options(synchronous: .full)
         options.wal = false
@@ -14,6 +16,7 @@ extension Connection {
         var rc: Int32
         repeat {
             rc = sqlite3_backup_step(backup, pagesPerStep)
+            afterStep(sqlite3_backup_remaining(backup))
             if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(20) }
         } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
         let finish = sqlite3_backup_finish(backup)

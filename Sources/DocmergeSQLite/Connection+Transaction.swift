@@ -8,6 +8,12 @@ extension Connection {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
+            // SQLite can end a transaction by itself (a full disk, an interrupted statement,
+            // ON CONFLICT ROLLBACK): the body's later writes then ran outside it. Never commit that.
+            guard isInTransaction else {
+                throw SQLiteError(code: SQLITE_ABORT, message: "the transaction was rolled back by SQLite before it could commit",
+                                  operation: "commit")
+            }
             try execute("COMMIT")
             return result
         } catch {

@@ -7,6 +7,8 @@ public final class Connection {
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
+    /// Statements stepped on this connection (a cost measure for the benchmark).
+    public internal(set) var statementsRun = 0
 
     /// How durable each commit is. `.full` (the default here) syncs the WAL on every
     /// commit, so a committed document survives a power cut, not only a process crash.

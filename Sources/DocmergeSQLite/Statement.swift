@@ -9,9 +9,21 @@ public final class Statement {
 
     init(connection: Connection, sql: String) throws {
         var stmt: OpaquePointer?
-        let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        var trailing = ""
+        let rc = sql.withCString { text -> Int32 in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v3(connection.handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, &tail)
+            if let tail { trailing = String(cString: tail) }
+            return rc
+        }
         guard rc == SQLITE_OK, let stmt else {
             throw connection.error(rc, sql: sql, operation: "prepare")
+        }
+        // One statement per call: SQL after the first statement would silently never run.
+        guard trailing.allSatisfy({ $0.isWhitespace || $0 == ";" }) else {
+            sqlite3_finalize(stmt)
+            throw SQLiteError(code: SQLITE_MISUSE, message: "more than one statement given; only the first would run",
+                              sql: sql, operation: "prepare")
         }
         self.handle = stmt
         self.sql = sql
@@ -23,6 +35,11 @@ public final class Statement {
     func bind(_ values: [SQLBindable]) throws {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard values.count == expected else {
+            throw SQLiteError(code: SQLITE_RANGE, message: "\(values.count) values bound to a statement with \(expected) parameters",
+                              sql: sql, operation: "bind")
+        }
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             let rc: Int32
@@ -49,6 +66,7 @@ public final class Statement {
     /// The statement is reset afterwards whatever happens.
     func run(_ values: [SQLBindable], row: (Row) throws -> Void) throws {
         try bind(values)
+        connection.statementsRun += 1
         defer { sqlite3_reset(handle) }
         while true {
             let rc = sqlite3_step(handle)

@@ -105,6 +105,21 @@ enum Output {
         FileHandle.standardError.write(Data((TerminalText.lines(text) + "\n").utf8))
     }
 
+    /// Bytes for standard output, written in large pieces (already made safe by the caller).
+    struct Buffered {
+        private var pending: [UInt8] = []
+
+        mutating func append(_ bytes: [UInt8]) {
+            pending.append(contentsOf: bytes)
+            if pending.count >= 1 << 16 { flush() }
+        }
+
+        mutating func flush() {
+            FileHandle.standardOutput.write(Data(pending))
+            pending.removeAll(keepingCapacity: true)
+        }
+    }
+
     /// True when standard output is a terminal (colour allowed).
     static var isTerminal: Bool { isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 }

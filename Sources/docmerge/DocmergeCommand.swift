@@ -9,14 +9,17 @@ struct DocmergeCommand {
         "review": [.of(ReviewListCommand.self), .of(ReviewShowCommand.self), .of(ReviewMarkCorrectCommand.self),
                    .of(ReviewCorrectCommand.self), .of(ReviewRollbackCommand.self), .of(ReviewRetryCommand.self),
                    .of(ReviewConflictCommand.self), .of(ReviewRefileCommand.self)],
-        "audit": [.of(AuditVerifyCommand.self), .of(AuditListCommand.self)],
+        "audit": [.of(AuditVerifyCommand.self), .of(AuditHeadCommand.self), .of(AuditListCommand.self)],
         "legacy": [.of(LegacyImportCommand.self)],
         "config": [.of(ConfigCheckCommand.self)],
+        "stewards": [.of(StewardsAddCommand.self), .of(StewardsRemoveCommand.self), .of(StewardsListCommand.self),
+                     .of(StewardsPasswdCommand.self)],
         "notify": [.of(NotifyTestCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
         .of(MetricsCommand.self), .of(TuneCommand.self), .of(DashboardCommand.self), .of(BackupCommand.self),
+        .of(ServeCommand.self),
     ]
 
     static let usage = """
@@ -37,11 +40,17 @@ struct DocmergeCommand {
           tune [--json] [--apply FILE]  what-if table over thresholds
           dashboard --out FILE.html   self-contained HTML dashboard
           backup --out FILE           consistent online copy
-          audit verify                check the audit hash chain
+          audit verify [--expect-head HASH]
+                                      check the audit hash chain (and audit.jsonl, the records)
+          audit head                  latest audit hash and row count, to keep elsewhere
           audit list [--since T] [--until T] [--action A] [--actor NAME] [--document DOC] [--json]
                                       audit rows across patients
           legacy import FILE          records from the old approval workflow
           config check [--config FILE]  the effective configuration as JSON
+          serve [--listen 127.0.0.1:8470]
+                                      the stewards' review console in a browser
+          stewards add|remove|list|passwd NAME [--role steward|viewer]
+                                      review-console accounts (password on stdin or asked)
           notify test [--config FILE]   send a sample notification through the configured channels
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
@@ -60,10 +69,24 @@ struct DocmergeCommand {
             Output.err(error.description)
             code = error.exitCode
         } catch {
-            Output.err("\(error)")
-            code = 1
+            if let refusal = WriteAccess.refusal(for: error, path: databaseArgument(args) ?? "the database") {
+                Output.err(refusal.message)
+                code = refusal.exitCode
+            } else {
+                Output.err("\(error)")
+                code = 1
+            }
         }
         exit(code)
+    }
+
+    /// `--db FILE` (or `--db=FILE`) among the arguments, else DOCMERGE_DB.
+    static func databaseArgument(_ args: [String]) -> String? {
+        for (i, arg) in args.enumerated() {
+            if arg == "--db", i + 1 < args.count { return args[i + 1] }
+            if arg.hasPrefix("--db=") { return String(arg.dropFirst(5)) }
+        }
+        return ProcessInfo.processInfo.environment["DOCMERGE_DB"]
     }
 
     static func dispatch(_ args: inout [String]) async throws -> Int32 {

@@ -19,7 +19,16 @@ public struct WorkloadSpec: Sendable, Codable {
     public var reextraction = 0.03
     public var staleLate = 0.01
     public var malformed = 0.02
+    /// Skew of documents over patients (0: uniform).
+    public var zipfExponent = 1.1
+    /// Share of documents that go to one hot patient (the rest follow the Zipf skew).
+    public var hotShare = 0.0
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case documents, patients, seed, maxEntries, lowConfidence, fallback, empty, fewResources, birthDateConflict
+        case differentPerson, nameVariant, unknownPatient, redrop, reextraction, staleLate, malformed
+    }
 }
 
 /// The correct final state, computed by the generator from what it generated (not by

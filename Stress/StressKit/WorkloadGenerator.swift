@@ -40,7 +40,7 @@ public struct WorkloadGenerator {
 
     public func generate() -> Workload {
         var random = SeededRandom(seed: spec.seed)
-        let zipf = Zipf(count: spec.patients)
+        let zipf = Zipf(count: spec.patients, exponent: spec.zipfExponent)
         var patients: [Patient] = []
         for i in 0..<spec.patients {
             let year = 1930 + Int(random.next() % 70), month = 1 + Int(random.next() % 12), day = 1 + Int(random.next() % 28)
@@ -101,7 +101,7 @@ public struct WorkloadGenerator {
                 expected.refused.insert(name)
                 continue
             }
-            let patientIndex = zipf.sample(&random)
+            let patientIndex = spec.hotShare > 0 && random.chance(spec.hotShare) ? 0 : zipf.sample(&random)
             let kind = pickKind(&random)
             let id = "doc-\(spec.seed)-\(n)"
             let time = base + n

@@ -15,6 +15,12 @@ struct StressCommand {
           faults    real faults one by one (disk full, read-only database, a lock held for seconds,
                     an unreadable file, a file deleted mid-read, a file still being written,
                     a kill between commit and file move) and what happened [--dir DIR]
+          compare   two binaries side by side, interleaved, on the same workloads (seed-like, uniform,
+                    hot patient): throughput ratios, bytes and write calls per document
+                    --baseline BINARY [--candidate BINARY] [--rounds N] [--out DIR]
+          console   the review console under load: N signed-in sessions browse and act while the
+                    runner ingests; no error allowed; page-time percentiles
+                    [--sessions N] [--seconds S] [--rate FILES_PER_S] [--documents N] [--dir DIR]
           bench     the benchmark (build with -c release): throughput, latency at a fixed load,
                     merge cost against record size, peak memory; writes bench.md and bench.json
                     [--out DIR] [--quick]
@@ -35,7 +41,13 @@ struct StressCommand {
             switch command {
             case "run": exit(try runStress(options) ? 0 : 1)
             case "generate": try generate(options)
+            case "compare":
+                guard let baseline = options.value("baseline") else { say("compare needs --baseline BINARY"); exit(2) }
+                try Comparison(baseline: baseline, candidate: options.value("candidate") ?? ProcessTools.docmergeBinary(),
+                               outDir: options.value("out") ?? "compare-output", rounds: Int(options.value("rounds") ?? "3") ?? 3,
+                               log: { say($0) }).run()
             case "faults": exit(try FaultDrills(workDir: options.dir("faults"), log: { say($0) }).run() ? 0 : 1)
+            case "console": exit(try runConsole(options) ? 0 : 1)
             case "bench": try await Benchmark(outDir: options.value("out") ?? "bench-output", quick: options.flag("quick"),
                                               log: { say($0) }).run()
             default:
@@ -69,6 +81,20 @@ struct StressCommand {
                      outcome.peakRSS.map { "\($0 / 1_048_576) MiB" } ?? "not measured"))
         say(outcome.report.text)
         return outcome.report.passed
+    }
+
+    static func runConsole(_ o: Options) throws -> Bool {
+        var options = ConsoleLoad.Options(workDir: o.dir("console"))
+        options.sessions = o.int("sessions") ?? options.sessions
+        options.seconds = o.value("seconds").flatMap(Double.init) ?? options.seconds
+        options.rate = o.value("rate").flatMap(Double.init) ?? options.rate
+        options.documents = o.int("documents") ?? options.documents
+        say("console load in \(options.workDir)")
+        let outcome = try ConsoleLoad(options: options, log: { say($0) }).run()
+        say(outcome.text)
+        for error in outcome.errors.prefix(20) { say("  " + error) }
+        say(outcome.errors.isEmpty ? "PASS: no errors" : "FAIL: \(outcome.errors.count) errors")
+        return outcome.errors.isEmpty
     }
 
     static func generate(_ o: Options) throws {

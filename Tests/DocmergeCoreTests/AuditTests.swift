@@ -54,3 +54,29 @@ import Testing
         #expect(result.brokenSeq == 5, "\(result.problem ?? "")")
     }
 }
+
+/// Issue 14, item 2: records the audit cannot account for.
+@Suite struct AuditRecordsTests {
+    @Test func aReviewDecisionWithoutItsRowIsFound() throws {
+        let t = try TestStore()
+        _ = try t.mergedResult(DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1"))
+        try t.store.markCorrect(documentID: "doc-1", reviewer: "steward")
+        #expect(try t.store.verifyAudit().problem == nil)
+        let last = try #require(try t.store.db.scalarInt("SELECT max(seq) FROM audit"))
+        let tamper = try sqlite3Tool(t.path, """
+            DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = \(last);
+            UPDATE audit_head SET seq = \(last - 1), hash = (SELECT hash FROM audit WHERE seq = \(last - 1));
+            """)
+        #expect(tamper.status == 0, "\(tamper.output)")
+        let result = try RecordStore(path: t.path).verifyAudit()
+        #expect(result.problem?.contains("the review decision on document doc-1 has no audit row") == true, "\(result.problem ?? "none")")
+    }
+
+    @Test func aResourceNoRowWroteIsFound() throws {
+        let t = try TestStore()
+        _ = try t.mergedResult(DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1"))
+        _ = try sqlite3Tool(t.path, "UPDATE resources SET version_id = 7 WHERE id = (SELECT min(id) FROM resources);")
+        let result = try RecordStore(path: t.path).verifyAudit()
+        #expect(result.problem?.contains("has no audit row that wrote it") == true, "\(result.problem ?? "none")")
+    }
+}

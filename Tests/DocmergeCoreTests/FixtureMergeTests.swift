@@ -9,9 +9,9 @@ import Testing
 /// resolving inside the exported Bundle; rolling back any one document leaves the rest
 /// byte-identical.
 @Suite struct FixtureMergeTests {
-    @Test func everyFixtureMergesAndRollsBackCleanly() throws {
+    @Test(.enabled(if: FixtureReferenceTests.fixturesPresent, "needs ../shared/fixtures/fhir"))
+    func everyFixtureMergesAndRollsBackCleanly() throws {
         let files = Fixtures.bundleFiles()
-        guard !files.isEmpty else { return Fixtures.skipNotice("everyFixtureMergesAndRollsBackCleanly") }
         let t = try TestStore()
         var referencesChecked = 0
         for (index, file) in files.enumerated() {
@@ -24,7 +24,7 @@ import Testing
             }
             // Every resource present once.
             let exported = try JSONParser.parse(try t.store.bundle(mrn: mrn))
-            let entries = exported["entry"]?.arrayValue ?? []
+            let entries = (exported["entry"]?.arrayValue ?? []).filter { !RecordTagTests.isGenerated($0) }
             #expect(exported["type"]?.stringValue == "collection")
             #expect(entries.first?["resource"]?["resourceType"]?.stringValue == "Patient")
             #expect(entries.count == split.resourceCount + 1, "\(file)")
@@ -57,7 +57,8 @@ import Testing
             #expect(before.count - after.count == removed)
             for (reference, body) in after { #expect(before[reference] == body, "\(file): \(reference) changed") }
         }
-        #expect(try t.store.verifyAudit().problem == nil)
+        let audit = try t.store.verifyAudit()
+        #expect(audit.problem == nil, "\(audit.problem ?? "")")
         #expect(referencesChecked > 500, "the real bundles' internal references were actually followed (\(referencesChecked))")
     }
 }

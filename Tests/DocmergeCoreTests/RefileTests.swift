@@ -79,8 +79,13 @@ import Testing
         newer.extractedAt = "2026-12-01T00:00:00Z"
         #expect(try t.merge(newer) == .conflict(documentID: "d", status: .reviewed))
         #expect(kind { _ = try t.store.refile(documentID: "d", toMRN: "MRN-B", reviewer: "a", reason: "x") } == .conflict, "open conflict first")
+        _ = try t.store.dismissConflict(documentID: "d", reviewer: "a", reason: "old")
+        // A person's correction is not moved by re-merging the extraction (it would undo it).
+        let entry = try EntriesDecoder.decode(.array([DocumentBuilder.condition(id: "c0", code: "1", display: "by hand")]), at: "$")
+        _ = try t.store.correct(documentID: "d", entries: entry, reviewer: "a")
         let before = try rows(t, "MRN-A")
-        #expect(try rows(t, "MRN-A") == before)
+        #expect(kind { _ = try t.store.refile(documentID: "d", toMRN: "MRN-B", reviewer: "a", reason: "x") } == .conflict, "a correction")
+        #expect(try rows(t, "MRN-A") == before && t.store.resourceBodies(mrn: "MRN-B").isEmpty, "nothing moved")
     }
 
     /// After a rollback nothing of the document is merged: it may arrive again for another MRN.

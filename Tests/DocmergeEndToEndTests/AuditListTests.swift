@@ -63,10 +63,12 @@ import Testing
         }
         let text = try DocmergeBinary.run(["audit", "list", "--db", db, "--actor", "bob"])
         #expect(text.stdout.split(separator: "\n").map(String.init) == [
-            "2 audit rows",
             "  #4 2026-11-03T00:00:00.000Z rollback d1 MRN-1 by bob (root@ws2) — removed 3; why: duplicate",
             "  #5 2026-11-03T12:00:00.000Z correct d3 MRN-3 by ann (bob@ws2) — updated 1",
+            "2 audit rows",
         ])
+        let none = try DocmergeBinary.run(["audit", "list", "--db", db, "--action", "refile_in", "--json"])
+        #expect(none.stdout == "[]\n")
         let bad = try DocmergeBinary.run(["audit", "list", "--db", db, "--since", "yesterday"])
         #expect(bad.status == 2 && bad.stderr.contains("not a time"))
     }

@@ -30,7 +30,7 @@ import Testing
         ["run"], ["demo"], ["patients", "import"], ["bundle"], ["history"], ["review", "list"], ["review", "show"],
         ["review", "mark-correct"], ["review", "correct"], ["review", "rollback"], ["review", "retry"],
         ["review", "conflict"], ["review", "refile"], ["metrics"],
-        ["tune"], ["dashboard"], ["backup"], ["audit", "verify"], ["audit", "list"], ["legacy", "import"], [],
+        ["tune"], ["dashboard"], ["backup"], ["audit", "verify"], ["audit", "list"], ["legacy", "import"], ["config", "check"], [],
     ]
 
     @Test(arguments: commands)

@@ -74,8 +74,11 @@ final class RunnerProcess {
     private let errors: ReadAll
     private let output: ReadAll
 
-    init(watch: String, db: String, config: String? = nil, extra: [String] = []) throws {
+    init(watch: String, db: String, config: String? = nil, extra: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: DocmergeBinary.path)
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.arguments = ["run", "--watch", watch, "--db", db] + (config.map { ["--config", $0] } ?? []) + extra
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -51,7 +51,9 @@ import Testing
         #expect(try store.db.scalarInt("SELECT count(*) FROM documents") == 203)
         #expect(try store.db.scalarInt("SELECT count(*) FROM resources WHERE document_id = 'reextracted'") == 3)
         let bundle = try JSONParser.parse(try store.bundle(mrn: "MRN-ONE"))
-        let ids = (bundle["entry"]?.arrayValue ?? []).compactMap { $0["resource"]?["id"]?.stringValue }
+        let ids = (bundle["entry"]?.arrayValue ?? []).filter { entry in
+            !(entry["resource"]?["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "generated" }
+        }.compactMap { $0["resource"]?["id"]?.stringValue }
         #expect(ids.count == expected + 1 && Set(ids).count == ids.count)
         #expect(try store.verifyAudit().problem == nil)
         let lines = try String(contentsOfFile: dir.file("audit.jsonl"), encoding: .utf8).split(separator: "\n")

@@ -140,6 +140,20 @@ import Testing
         #expect(try DocmergeBinary.run(["review", "list", "--status", "bogus", "--db", db]).status == 2)
     }
 
+    /// Rolled back from one patient, the same document may arrive again for another.
+    @Test func aRolledBackDocumentArrivesAgainForAnotherPatientThroughTheRunner() throws {
+        let (dir, inbox, db) = try site()
+        defer { withExtendedLifetime(dir) {} }
+        #expect(try DocmergeBinary.run(["review", "rollback", "doc-1", "--reason", "wrong chart", "--db", db]).status == 0)
+        try drop(DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-2").bytes, name: "doc-1-for-mrn-2.json", into: inbox)
+        let run = try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once"])
+        #expect(run.status == 0 && !run.stderr.contains("already merged"), "\(run.stderr)")
+        #expect(files(in: inbox + "/processed").contains("doc-1-for-mrn-2.json"))
+        let store = try RecordStore(path: db)
+        #expect(try store.documentDetail("doc-1").summary.mrn == "MRN-2")
+        #expect(try store.resourceBodies(mrn: "MRN-2").count == 5 && store.resourceBodies(mrn: "MRN-1").isEmpty)
+    }
+
     /// The demo's "try next" lines run as printed, through a shell, from another directory.
     @Test(.timeLimit(.minutes(2)))
     func theDemosTryNextLinesRunAsPrinted() throws {

@@ -128,3 +128,19 @@ import Testing
         }
     }
 }
+
+/// The streamed content hash is the hash of the serialized bytes (stored hashes stay comparable).
+@Suite struct StreamedHashTests {
+    @Test func streamingHashesTheSameBytes() throws {
+        let small = DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1").bytes
+        var big = DocumentBuilder(id: "doc-2", mrn: "MRN-1")
+        for i in 0..<300 { big.entries.append(DocumentBuilder.condition(id: "c\(i)", code: "\(i)", display: String(repeating: "d", count: 500))) }
+        for bytes in [small, big.bytes] {
+            let root = try JSONParser.parse(bytes, rawResources: true)
+            #expect(ContentHash.hex(streaming: root) == ContentHash.hex(root.bytes))
+            var streamed: [UInt8] = []
+            JSONWriter.stream(root) { streamed.append(contentsOf: $0) }
+            #expect(streamed == root.bytes)
+        }
+    }
+}

@@ -42,11 +42,14 @@ import Testing
         #expect(claim["id"]?.stringValue == plan.resources[1].fhirID)
     }
 
-    @Test func keysUseIdsOrOrdinals() throws {
+    @Test func keysUseIdsOrContent() throws {
         var b = DocumentBuilder(id: "d", mrn: "m")
         b.entries = [DocumentBuilder.condition(id: nil, code: "1", display: "a"), DocumentBuilder.condition(id: "x", code: "2", display: "b"),
-                     DocumentBuilder.condition(id: nil, code: "3", display: "c")]
-        #expect(try b.prepared().plan.resources.map(\.key) == ["#0", "id:x", "#2"])
+                     DocumentBuilder.condition(id: nil, code: "3", display: "c"), DocumentBuilder.condition(id: nil, code: "1", display: "a")]
+        let keys = try b.prepared().plan.resources.map(\.key)
+        #expect(keys[1] == "id:x")
+        #expect(keys[0].hasPrefix("c:") && keys[2].hasPrefix("c:") && keys[0] != keys[2])
+        #expect(keys[3] == keys[0] + ":1", "a repeat of identical content is told apart by its count")
     }
 
     @Test func existingMetaIsKeptAndStampedAtItsEnd() throws {

@@ -17,7 +17,7 @@ struct HistoryCommand: Command {
     static func run(_ args: Arguments) async throws -> Int32 {
         let mrn = try args.positional(0, "the MRN")
         try args.noExtraPositionals(1)
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         guard try store.patient(mrn: mrn) != nil else {
             throw DocmergeError(.notFound, "No patient with MRN \(safe(mrn)) in the registry.")
         }
@@ -39,7 +39,7 @@ struct AuditListCommand: Command {
         Usage: docmerge audit list --db FILE [--since T] [--until T] [--action A[,A…]] [--actor NAME]
                                    [--document DOC] [--mrn MRN] [--json]
 
-        Audit rows of every patient, oldest first: which documents were auto-approved (merge rows
+        Audit rows of every patient, oldest first, then how many: which documents were auto-approved (merge rows
         with status auto_approved) or reviewed (mark_correct, correct, rollback, refile_in/out,
         conflict_accept, conflict_dismiss), who (the declared actor and the operating-system
         user@host), when, and what changed.
@@ -60,14 +60,23 @@ struct AuditListCommand: Command {
         query.actor = args.value("actor")
         query.documentID = args.value("document")
         query.mrn = args.value("mrn")
-        let store = try RecordStore.open(try args.database())
-        let rows = try store.auditList(query)
-        if args.flag("json") {
-            Output.json(JSON.array(rows.map(\.json)))
-            return 0
+        let store = try RecordStore.openForReading(try args.database())
+        // Streamed: a trail of millions of rows is printed without holding it in memory.
+        var out = Output.Buffered()
+        let json = args.flag("json")
+        var count = 0
+        if json { out.append(Array("[".utf8)) }
+        try store.auditList(query) { row in
+            if json {
+                if count > 0 { out.append([UInt8(ascii: ",")]) }
+                out.append(TerminalText.json(Array(row.jsonLine.utf8)))
+            } else {
+                out.append(Array((TerminalText.lines(AuditText.line(row, withMRN: true)) + "\n").utf8))
+            }
+            count += 1
         }
-        Output.out("\(rows.count) audit row\(rows.count == 1 ? "" : "s")")
-        for row in rows { Output.out(AuditText.line(row, withMRN: true)) }
+        if json { out.append(Array("]\n".utf8)) } else { out.append(Array("\(count) audit row\(count == 1 ? "" : "s")\n".utf8)) }
+        out.flush()
         return 0
     }
 }

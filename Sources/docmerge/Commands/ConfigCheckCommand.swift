@@ -18,7 +18,7 @@ struct ConfigCheckCommand: Command {
     static func run(_ args: Arguments) async throws -> Int32 {
         try args.noExtraPositionals(0)
         let config = try ConfigLoader.load(args.value("config"))
-        Output.out(config.prettyText())
+        Output.bytes(Array((config.prettyText() + "\n").utf8))
         return 0
     }
 }

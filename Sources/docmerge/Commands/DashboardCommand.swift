@@ -19,7 +19,7 @@ struct DashboardCommand: Command {
         try args.noExtraPositionals(0)
         let out = try args.required("out")
         let overdueDays = Double(args.value("overdue-days") ?? "7") ?? 7
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         var filter = RecordStore.ListFilter()
         filter.overdueDays = overdueDays
         let page = DashboardPage(metrics: try store.metrics(overdueDays: overdueDays), flagged: try store.reviewList(filter),

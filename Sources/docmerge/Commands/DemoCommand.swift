@@ -30,7 +30,7 @@ struct DemoCommand: Command {
         let dir = try freshFolder(args.value("dir") ?? "docmerge-demo")
         let inbox = dir + "/inbox"
         let db = dir + "/docmerge.sqlite"
-        try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
+        try PrivateFiles.createFolder(inbox)
         let registry = try Data(contentsOf: samples.appendingPathComponent("registry.csv"))
         let store = try RecordStore.open(db, create: true)
         let imported = try store.importPatients(try PatientImport.parse(Array(registry), fileName: "registry.csv"))
@@ -95,7 +95,10 @@ struct DemoCommand: Command {
             candidate = "\(base)-\(n)"
             n += 1
         }
-        try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: true)
+        // The demo's folders hold (sample) patient data: no access for others, like the runner's.
+        let parent = (candidate as NSString).deletingLastPathComponent
+        if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+        try PrivateFiles.createFolder(candidate)
         return candidate
     }
 }

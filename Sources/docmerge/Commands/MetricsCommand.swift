@@ -18,7 +18,7 @@ struct MetricsCommand: Command {
 
     static func run(_ args: Arguments) async throws -> Int32 {
         try args.noExtraPositionals(0)
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         let report = try store.metrics(overdueDays: Double(args.value("overdue-days") ?? "7") ?? 7)
         switch args.value("format") ?? "text" {
         case "json": Output.json(report.json)

@@ -36,48 +36,6 @@ struct PatientsImportCommand: Command {
     }
 }
 
-struct BundleCommand: Command {
-    static let name = "bundle"
-    static let summary = "the patient's FHIR Bundle on stdout"
-    static let usage = """
-        Usage: docmerge bundle MRN --db FILE
-
-        Prints the patient's record as a FHIR R4 Bundle of type collection: the registry Patient,
-        then every merged resource (each with meta.source, meta.versionId, meta.lastUpdated).
-        """
-
-    static func run(_ args: Arguments) async throws -> Int32 {
-        let mrn = try args.positional(0, "the MRN")
-        try args.noExtraPositionals(1)
-        let store = try RecordStore.open(try args.database())
-        Output.bytes(try store.bundle(mrn: mrn) + [0x0A])
-        return 0
-    }
-}
-
-struct AuditVerifyCommand: Command {
-    static let name = "verify"
-    static let summary = "check the audit hash chain"
-    static let usage = """
-        Usage: docmerge audit verify --db FILE
-
-        Walks the hash-chained audit trail. Exit 0 when intact; otherwise exit 1 naming the
-        first broken row (edited, deleted or reordered).
-        """
-
-    static func run(_ args: Arguments) async throws -> Int32 {
-        try args.noExtraPositionals(0)
-        let store = try RecordStore.open(try args.database())
-        let result = try store.verifyAudit()
-        if let problem = result.problem {
-            Output.err("Audit verification FAILED: \(problem).")
-            return 1
-        }
-        Output.out("Audit trail intact: \(result.rows) rows, hash chain verified.")
-        return 0
-    }
-}
-
 struct LegacyImportCommand: Command {
     static let name = "import"
     static let summary = "records from the old approval workflow"
@@ -101,33 +59,6 @@ struct LegacyImportCommand: Command {
         let summary = try store.importLegacy(records)
         Output.out("\(summary.imported) legacy records imported, \(summary.skipped) already present.")
         for (mapping, count) in summary.mappings.sorted(by: { $0.key < $1.key }) { Output.out("  \(safe(mapping)): \(count)") }
-        return 0
-    }
-}
-
-struct BackupCommand: Command {
-    static let name = "backup"
-    static let summary = "consistent online copy of the database"
-    static let usage = """
-        Usage: docmerge backup --db FILE --out FILE
-
-        Copies the database with SQLite's online backup API: a consistent snapshot, safe while
-        the runner runs. The copy passes `docmerge audit verify`. Refuses to overwrite OUT.
-        """
-    static let options: Set<String> = ["db", "out"]
-
-    static func run(_ args: Arguments) async throws -> Int32 {
-        try args.noExtraPositionals(0)
-        let out = try args.required("out")
-        if FileManager.default.fileExists(atPath: out) {
-            throw DocmergeError(.conflict, "\(safe(out)) already exists; choose a new name for the backup.")
-        }
-        let store = try RecordStore.open(try args.database())
-        try store.db.backup(to: out)
-        let copy = try RecordStore.open(out)
-        let check = try copy.verifyAudit()
-        if let problem = check.problem { throw DocmergeError(.failure, "The backup at \(safe(out)) fails audit verification: \(problem).") }
-        Output.out("Backup written to \(safe(out)) (\(check.rows) audit rows verified).")
         return 0
     }
 }

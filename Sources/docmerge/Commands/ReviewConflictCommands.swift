@@ -50,7 +50,9 @@ struct ReviewRefileCommand: Command {
         In one transaction: removes the document's resources from the patient it was filed under
         (that record is then as if it never had them), merges them into MRN's record exactly as a
         fresh merge would (judged again against MRN's registry entry), keeps the document's
-        history, and writes an audit row on both patients. MRN must be in the registry.
+        history, and writes an audit row on both patients. MRN must be in the registry. A document
+        whose data a person corrected is refused (exit 4: re-merging its extraction would undo
+        the correction); roll it back, have it sent again for MRN, and correct it there.
         \(ReviewAction.reviewerHelp)
         """
     static let options = ReviewAction.options.union(["to"])

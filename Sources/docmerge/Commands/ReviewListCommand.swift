@@ -22,7 +22,7 @@ struct ReviewListCommand: Command {
 
     static func run(_ args: Arguments) async throws -> Int32 {
         try args.noExtraPositionals(0)
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         var filter = RecordStore.ListFilter()
         filter.mrn = args.value("mrn")
         filter.reasonContains = args.value("reason")
@@ -39,6 +39,13 @@ struct ReviewListCommand: Command {
         if let days = args.value("overdue-days") {
             guard let d = Double(days) else { throw DocmergeError(.usage, "--overdue-days takes a number.") }
             filter.overdueDays = d
+        }
+        if args.flag("json") && !filter.conflicts {
+            // Streamed: a list of 200,000 documents is never held whole (issue 14).
+            var stream = JSONArrayOutput()
+            try store.eachReviewItem(filter) { stream.append($0.json) }
+            stream.finish()
+            return 0
         }
         let items = try store.reviewList(filter)
         // For the conflict list: what each held extraction would change in the record.

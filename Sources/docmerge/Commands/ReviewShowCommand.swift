@@ -20,11 +20,13 @@ struct ReviewShowCommand: Command {
     static func run(_ args: Arguments) async throws -> Int32 {
         let id = try args.positional(0, "the document id")
         try args.noExtraPositionals(1)
-        let store = try RecordStore.open(try args.database())
+        let store = try RecordStore.openForReading(try args.database())
         let detail = try store.documentDetail(id)
         let extraction = (try? JSONParser.parse(detail.extraction)) ?? .null
-        let entries = ReviewShowCommand.entries(extraction, merged: detail.mergedIDs)
+        let entries = ReviewShowCommand.entries(extraction, merged: detail.mergedIDs,
+                                                keys: ResourceIdentity.entryKeys(extraction: detail.extraction))
         let open = try store.openConflicts(documentID: id)
+        let unresolved = try store.unresolvedReferences(documentID: id)
         if args.flag("json") {
             var members = detail.summary.json.objectValue ?? []
             members += [
@@ -47,11 +49,18 @@ struct ReviewShowCommand: Command {
                     .object([JSONMember("reference", .string(r.reference)),
                              JSONMember("value", .string(EntryDescription.describe((try? JSONParser.parse(r.body)) ?? .null)))])
                 })),
+                JSONMember("unresolved_references", .array(unresolved.map {
+                    .object([JSONMember("resource", .string($0.resource)), JSONMember("reference", .string($0.reference))])
+                })),
             ]
             Output.json(JSON.object(members))
             return 0
         }
         text(detail, entries: entries, open: open)
+        if !unresolved.isEmpty {
+            Output.out("Unresolved references (\(unresolved.count), kept as written; nothing in the record is their target):")
+            for item in unresolved { Output.out("  \(safe(item.resource)) → \(safe(item.reference))") }
+        }
         return 0
     }
 
@@ -98,11 +107,11 @@ struct ReviewShowCommand: Command {
         for row in detail.history { Output.out(AuditText.line(row)) }
     }
 
-    /// Each extracted entry with its resource, snippet, confidence and merged id.
-    static func entries(_ extraction: JSON, merged: [String: String]) -> [JSON] {
+    /// Each extracted entry with its resource, snippet, confidence and merged id (`keys`: each
+    /// entry's key within the document, as the merge gave it).
+    static func entries(_ extraction: JSON, merged: [String: String], keys: [String]) -> [JSON] {
         let items = extraction["entries"]?.arrayValue ?? []
         let resources = items.map { $0["resource"] ?? .null }
-        let keys = ResourceIdentity.keys(resources.map { ($0["resourceType"]?.stringValue ?? "", $0["id"]?.stringValue) })
         return zip(zip(items, resources), keys).map { pair, key in
             let (entry, resource) = pair
             let type = resource["resourceType"]?.stringValue ?? ""

@@ -21,8 +21,11 @@ struct RunCommand: Command {
           --quiet         no per-document lines
           --verbose       more detail
 
-        SIGINT/SIGTERM: stop taking files, finish in-flight work, exit 0.
-        A second runner on the same database or directory is refused (exit 4).
+        SIGINT/SIGTERM: stop taking files, finish in-flight work (at most pipeline.shutdown_deadline_seconds,
+        default 30), exit 0; a second signal stops at once. Unfinished files stay in the inbox.
+        A second runner on the same database (by any path: a symlink or hard link) or directory
+        is refused (exit 4). Files and folders it creates have no access for others (0660/0770
+        whatever the umask); at start it warns about existing ones that are wider.
         """
     static let options: Set<String> = ["db", "watch", "config"]
     static let flags: Set<String> = ["once", "quiet", "verbose"]
@@ -33,8 +36,13 @@ struct RunCommand: Command {
         let db = try args.database()
         let config = try ConfigLoader.load(args.value("config"))
         let level: Logger.Level = args.flag("quiet") ? .quiet : (args.flag("verbose") ? .verbose : .normal)
+        let usable = try RecordStore.refuseForeign(db)
+        for (path, mode) in usable ? PrivateFiles.tooWide(PrivateFiles.runnerPaths(database: db, watch: watch)) : [] {
+            Output.err("Warning: \(path) has mode \(String(mode, radix: 8)), wider than 0660 for files and 0770 for folders: others may read patient data; run chmod o-rwx on it (Runbook: File modes).")
+        }
         let runner = Runner(options: .init(watch: watch, dbPath: db, config: config, once: args.flag("once"),
-                                           logger: Logger(level: level), progress: !args.flag("quiet")))
+                                           logger: Logger(level: level), progress: !args.flag("quiet"),
+                                           faults: faults(config)))
         let summary = try await runner.run()
         if args.flag("once") {
             for line in summary.lines { Output.err(line) }
@@ -42,4 +50,15 @@ struct RunCommand: Command {
         }
         return 0
     }
+}
+
+/// Faults for the tests and drills, read only by builds with the seam compiled in.
+private func faults(_ config: Config) -> FaultInjection {
+    #if DOCMERGE_FAULTS
+    let kill = ProcessInfo.processInfo.environment["DOCMERGE_FAULT_KILL_AFTER_COMMIT"].flatMap { Int($0) }
+    return FaultInjection(killAfterCommit: kill, maxDbPages: config.pipeline.maxDbPages > 0 ? config.pipeline.maxDbPages : nil,
+                          holdMovesUntil: ProcessInfo.processInfo.environment["DOCMERGE_FAULT_HOLD_MOVES_UNTIL"])
+    #else
+    return .none
+    #endif
 }

@@ -1,0 +1,126 @@
+import DocmergeModel
+import DocmergeSQLite
+
+/// `audit verify`: the chain in the table, anchored outside it. A table can lose its
+/// newest rows together with its head (or all of them, or a WAL's worth after a crash)
+/// and still chain perfectly, so the walk is also checked against `audit.jsonl`, against
+/// a head the operator exported (`audit head`), and against the records themselves:
+/// every document, resource and review decision must have the audit rows that made it.
+extension RecordStore {
+    public struct AuditVerification: Sendable {
+        public let rows: Int
+        /// The first problem found, in one sentence; nil when the chain is intact.
+        public let problem: String?
+        public let brokenSeq: Int?
+        /// Rows of `audit.jsonl` that matched the database (nil when no log was read).
+        public var logRows: Int? = nil
+        /// Lines of `audit.jsonl` past the database's last row (only when the log is not owned).
+        public var logAhead = 0
+        /// The row the expected head was found at.
+        public var expectedHeadSeq: Int? = nil
+    }
+
+    public struct AuditHead: Sendable, Equatable {
+        public let rows: Int
+        public let hash: String
+    }
+
+    /// The latest row's hash and the number of rows, for an operator to keep elsewhere.
+    public func auditHead() throws -> AuditHead {
+        try db.readTransaction {
+            let last = try db.first("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") { ($0.int(0), $0.text(1)) }
+            let count = try db.scalarInt("SELECT count(*) FROM audit") ?? 0
+            return AuditHead(rows: count, hash: last?.1 ?? Self.genesisHash)
+        }
+    }
+
+    /// - Parameters:
+    ///   - logPath: `audit.jsonl` to compare with (nil: the database alone). A missing file is
+    ///     not an error (commands other than `run` do not write it); one that is there must agree.
+    ///   - logOwned: the log was written for this database file (false for a backup kept in the
+    ///     live database's folder: the log may then run ahead of it, the shared rows must agree).
+    ///   - expectHead: a hash from an earlier `audit head`: it must still be in the chain.
+    public func verifyAudit(logPath: String? = nil, logOwned: Bool = true, expectHead: String? = nil) throws -> AuditVerification {
+        try db.readTransaction {
+            let log = logPath.flatMap { AuditLogReader(path: $0) }
+            var walk = ChainWalk(log: log)
+            try db.forEach("SELECT seq, at, actor, action, mrn, document_id, detail, prev_hash, hash FROM audit ORDER BY rowid") { r in
+                guard walk.problem == nil else { return }
+                try walk.visit(Self.auditRow(r))
+            }
+            func result(_ problem: String?, _ seq: Int?) -> AuditVerification {
+                AuditVerification(rows: walk.count, problem: problem, brokenSeq: seq, logRows: log == nil ? nil : walk.logRows)
+            }
+            if let problem = walk.problem { return result(problem.0, problem.1) }
+            let head = try db.first("SELECT seq, hash FROM audit_head WHERE id = 1") { ($0.int(0), $0.text(1)) }
+            let lastSeq = walk.expectedSeq - 1
+            if let head, head.0 != lastSeq || head.1 != walk.prev {
+                return result("the audit trail ends at row \(lastSeq) but its head records row \(head.0): rows at the end were deleted or edited", lastSeq + 1)
+            }
+            if head == nil && walk.count > 0 { return result("the audit head record is missing", nil) }
+            if log != nil, let problem = try walk.finishLog(owned: logOwned) { return result(problem.0, problem.1) }
+            var verification = result(nil, nil)
+            verification.logAhead = walk.logAhead
+            if let expectHead {
+                guard let seq = try db.scalarInt("SELECT seq FROM audit WHERE hash = ?", expectHead.lowercased()) else {
+                    return result("the expected head \(expectHead) is not in the audit trail: rows up to it were deleted or the trail was rewritten", nil)
+                }
+                verification.expectedHeadSeq = seq
+            }
+            if let problem = try unauditedRecord(auditRows: walk.count) { return result(problem, nil) }
+            return verification
+        }
+    }
+
+    /// The first record that no audit row accounts for, in one sentence; nil when none.
+    func unauditedRecord(auditRows: Int) throws -> String? {
+        if auditRows == 0 {
+            let documents = try db.scalarInt("SELECT count(*) FROM documents") ?? 0
+            let patients = try db.scalarInt("SELECT count(*) FROM patients") ?? 0
+            let resources = try db.scalarInt("SELECT count(*) FROM resources") ?? 0
+            if documents + patients + resources > 0 {
+                return "the audit trail is empty but the database holds \(patients) patients, \(documents) documents and \(resources) resources: the trail was deleted"
+            }
+            return nil
+        }
+        if let id = try db.scalarText("""
+            SELECT d.document_id FROM documents d
+            WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.document_id = d.document_id) ORDER BY d.id LIMIT 1
+            """) {
+            return "document \(id) has no audit row: the rows that recorded it were deleted"
+        }
+        if let id = try db.scalarText("""
+            SELECT d.document_id FROM documents d
+            WHERE d.human_decision = 1 AND NOT EXISTS (
+                SELECT 1 FROM audit a WHERE a.document_id = d.document_id AND a.action NOT IN
+                    ('merge', 're_merge', 'retry_merge', 'merge_failed', 'stale_extraction_ignored', 'reingest_conflict',
+                     'patient_registered', 'patient_updated'))
+            ORDER BY d.id LIMIT 1
+            """) {
+            return "the review decision on document \(id) has no audit row: the row that recorded it was deleted"
+        }
+        // A resource is written by its own document's rows, or relinked by the merge of another
+        // document of the record (that row names the resource's document in `document`).
+        if let row = try db.first("""
+            WITH relinks AS MATERIALIZED (
+                SELECT json_extract(e.value, '$.document') AS document_id, json_extract(e.value, '$.type') AS type,
+                       json_extract(e.value, '$.id') AS id, json_extract(e.value, '$.version') AS version
+                FROM (SELECT detail FROM audit WHERE instr(detail, '"relinked"') > 0 AND json_valid(detail)) a,
+                     json_each(a.detail, '$.resources') e
+                WHERE json_extract(e.value, '$.change') = 'relinked')
+            SELECT r.document_id, r.resource_type, r.fhir_id FROM resources r
+            WHERE NOT EXISTS (SELECT 1 FROM relinks l WHERE l.document_id = r.document_id AND l.type = r.resource_type
+                                                          AND l.id = r.fhir_id AND l.version = r.version_id)
+              AND NOT EXISTS (
+                SELECT 1 FROM audit a, json_each(a.detail, '$.resources') e
+                WHERE a.document_id = r.document_id AND json_extract(e.value, '$.id') = r.fhir_id
+                  AND json_extract(e.value, '$.type') = r.resource_type
+                  AND json_extract(e.value, '$.version') = r.version_id
+                  AND json_extract(e.value, '$.change') <> 'deleted')
+            ORDER BY r.id LIMIT 1
+            """, [], { ($0.text(0), $0.text(1), $0.text(2)) }) {
+            return "resource \(row.1)/\(row.2) of document \(row.0) has no audit row that wrote it: the row that recorded it was deleted"
+        }
+        return nil
+    }
+}

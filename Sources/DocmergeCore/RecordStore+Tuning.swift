@@ -1,0 +1,15 @@
+import DocmergeSQLite
+
+extension RecordStore {
+    /// Caps the database at `pages` pages (a fault drill's full disk).
+    public func limitPages(_ pages: Int) throws { try db.setMaxPageCount(pages) }
+
+    /// A burst can grow the write-ahead log past the checkpoint size; give the disk back afterwards.
+    public func limitJournal(bytes: Int) throws { try db.execute("PRAGMA journal_size_limit = \(bytes)") }
+
+    /// The database's size in pages.
+    public func pageCount() throws -> Int { try db.scalarInt("PRAGMA page_count") ?? 0 }
+
+    /// Statements this connection has stepped so far (the benchmark's cost per document).
+    public var statementsRun: Int { db.statementsRun }
+}
