@@ -14,10 +14,11 @@ let package = Package(
         .target(name: "DocmergeSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "DocmergeModel", swiftSettings: strict),
         .target(name: "DocmergeCore", dependencies: ["DocmergeSQLite", "DocmergeModel"], swiftSettings: strict),
-        .target(name: "DocmergePipeline", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
+        .target(name: "DocmergeNotify", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
+        .target(name: "DocmergePipeline", dependencies: ["DocmergeCore", "DocmergeModel", "DocmergeNotify"], swiftSettings: strict),
         .target(name: "DocmergeConsole", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
         // DOCMERGE_FAULTS: the fault-injection seam (tests, drills) exists only in debug builds.
-        .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel", "DocmergeConsole"],
+        .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel", "DocmergeConsole", "DocmergeNotify"],
                           resources: [.copy("Samples")],
                           swiftSettings: strict + [.define("DOCMERGE_FAULTS", .when(configuration: .debug))]),
         // The stress kit's checker and lock-holding drill read and lock the database directly.
@@ -38,7 +39,7 @@ let package = Package(
         .testTarget(name: "DocmergeConsoleTests", dependencies: ["DocmergeConsole", "DocmergeCore", "DocmergeModel"],
                     swiftSettings: strict),
         .testTarget(name: "DocmergeEndToEndTests",
-                    dependencies: ["DocmergeCore", "DocmergeModel", "DocmergePipeline", "DocmergeTestSupport",
+                    dependencies: ["DocmergeCore", "DocmergeModel", "DocmergePipeline", "DocmergeNotify", "DocmergeTestSupport",
                                    "DocmergeStressKit", "DocmergeConsole", "docmerge"],
                     swiftSettings: strict),
     ]

@@ -48,6 +48,7 @@ extension MetricsReport {
                 JSONMember("false_negative_ci95", .array([Self.num(fn.low), Self.num(fn.high)])),
             ])),
         ]
+        members += notificationMembers
         if let live {
             members.append(JSONMember("live", .object([
                 JSONMember("merged", .number(String(live.merged))),
@@ -95,6 +96,7 @@ extension MetricsReport {
         metric("open_conflicts", "gauge", "Re-ingests held aside after a person's decision, not yet accepted or dismissed.", [("", String(conflictsOpen))])
         metric("legacy_flagged_open", "gauge", "Flagged records from the old approval workflow not yet finished (not in flag_rate).", [("", String(legacyFlaggedOpen))])
         metric("false_negative_rate", "gauge", "Quality-sample documents found wrong per sample document reviewed.", [("", value(falseNegativeEstimate.rate))])
+        for (name, help, count) in notificationSamples { metric(name, name == "notifications_pending" ? "gauge" : "counter", help, [("", String(count))]) }
         histogram("merge_latency_ms", "Time to merge one document, in milliseconds.", mergeLatency)
         histogram("time_to_availability_ms", "Upload (or first seen) to merged, in milliseconds.", timeToAvailability)
         if let live {

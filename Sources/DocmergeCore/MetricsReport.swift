@@ -25,6 +25,8 @@ public struct MetricsReport: Sendable {
     public var sampleReviewed = 0
     public var sampleWrong = 0
     public var live: LiveMetrics?
+    /// The notifier's deliveries, failures and drops (from its outbox).
+    public var notifications = NotificationCounts()
 
     static func rate(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
 
@@ -83,6 +85,7 @@ extension RecordStore {
             m.sampleSize = try db.scalarInt("SELECT count(*) FROM documents WHERE sampled = 1") ?? 0
             m.sampleReviewed = try db.scalarInt("SELECT count(*) FROM documents WHERE sampled = 1 AND review_action IS NOT NULL") ?? 0
             m.sampleWrong = try db.scalarInt("SELECT count(*) FROM documents WHERE sampled = 1 AND review_action IN ('correct', 'rollback')") ?? 0
+            m.notifications = try notificationCounts()
             return m
         }
     }

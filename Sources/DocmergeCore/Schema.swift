@@ -177,5 +177,29 @@ public enum Schema {
                 updated_at TEXT NOT NULL
             );
             """),
+        .init(id: 9, name: "notifications: audit cursor and delivered events", sql: """
+            CREATE TABLE notify_cursor(
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                audit_seq INTEGER NOT NULL,
+                audit_checked_at TEXT
+            );
+            INSERT INTO notify_cursor(id, audit_seq) SELECT 1, coalesce(max(seq), 0) FROM audit;
+            CREATE TABLE notify_events(
+                id INTEGER PRIMARY KEY,
+                event_id TEXT NOT NULL UNIQUE,
+                event TEXT NOT NULL,
+                document_id TEXT,
+                body TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'given_up', 'dropped')),
+                channels_done TEXT NOT NULL DEFAULT '',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                failures INTEGER NOT NULL DEFAULT 0,
+                next_attempt REAL NOT NULL DEFAULT 0,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                delivered_at TEXT
+            );
+            CREATE INDEX notify_events_pending ON notify_events(id) WHERE state = 'pending';
+            """),
     ])
 }

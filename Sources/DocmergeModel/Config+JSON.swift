@@ -15,6 +15,8 @@ extension Config {
         case .number(let n): .number(Thresholds.number(n))
         case .integer(let i): .number(String(i))
         case .text(let t): .string(t)
+        case .bool(let b): .bool(b)
+        case .texts(let words): .array(words.map(JSON.string))
         }
     }
 }

@@ -69,6 +69,20 @@ extension Config {
             guard let n = json.numberValue, n.isFinite else { return nil }
             let ok = kind == .fraction ? (0...1).contains(n) : (kind == .positiveNumber ? n > 0 : n >= 0)
             return ok ? .number(n) : nil
+        case .flag:
+            return json.boolValue.map(ConfigSchema.Value.bool)
+        case .argv:
+            guard let items = json.arrayValue else { return nil }
+            let words = items.compactMap(\.stringValue)
+            return words.count == items.count && !words.contains("") ? .texts(words) : nil
+        case .timeOfDay, .webhookURL, .baseURL:
+            guard let text = json.stringValue else { return nil }
+            let ok = switch kind {
+            case .timeOfDay: text.isEmpty || Notify.minutes(text) != nil
+            case .webhookURL: Notify.isAllowedWebhook(text)
+            default: text.isEmpty || text.hasPrefix("https://") || text.hasPrefix("http://")
+            }
+            return ok ? .text(text) : nil
         }
     }
 

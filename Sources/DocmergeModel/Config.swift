@@ -6,6 +6,7 @@ public struct Config: Sendable, Equatable {
     public var registry = Registry()
     public var pipeline = Pipeline()
     public var tune = Tune()
+    public var notify = Notify()
 
     /// The `registry` section.
     public struct Registry: Sendable, Equatable {

@@ -8,6 +8,11 @@ public enum ConfigSchema {
         case count                 // a whole number >= 1
         case nonNegativeInteger    // a whole number >= 0
         case choice([String])
+        case flag                  // true or false
+        case argv                  // an array of strings (a command and its arguments, no shell)
+        case timeOfDay             // "HH:MM", or "" for none
+        case webhookURL            // an https URL (http only to loopback), or ""
+        case baseURL               // an http(s) URL, or ""
 
         /// The allowed values, as the refusal sentence says them.
         public var allowed: String {
@@ -18,6 +23,11 @@ public enum ConfigSchema {
             case .count: "a whole number of 1 or more"
             case .nonNegativeInteger: "a whole number of 0 or more"
             case .choice(let values): "one of " + values.joined(separator: ", ")
+            case .flag: "true or false"
+            case .argv: "an array of strings (a program and its arguments, no shell), or []"
+            case .timeOfDay: "a time of day as \"HH:MM\", or \"\""
+            case .webhookURL: "an https:// URL (http:// only to 127.0.0.1, ::1 or localhost), or \"\""
+            case .baseURL: "an http:// or https:// URL, or \"\""
             }
         }
     }
@@ -26,6 +36,8 @@ public enum ConfigSchema {
         case number(Double)
         case integer(Int)
         case text(String)
+        case bool(Bool)
+        case texts([String])
     }
 
     public struct Setting {
@@ -39,7 +51,7 @@ public enum ConfigSchema {
 
     /// Sections in file order, each with its keys in file order. `evidence` (written by
     /// `tune --apply`) is a record of what a tuning was based on, not a setting.
-    public static let sections = ["thresholds", "registry", "pipeline", "tune"]
+    public static let sections = ["thresholds", "registry", "pipeline", "tune", "notify"]
     public static let evidenceSection = "evidence"
 
     public static var settings: [Setting] {
@@ -74,7 +86,7 @@ public enum ConfigSchema {
             double("pipeline", "target_flag_rate_high", .fraction, \.pipeline.targetFlagRateHigh),
             double("pipeline", "shutdown_deadline_seconds", .nonNegativeNumber, \.pipeline.shutdownDeadlineSeconds),
             int("tune", "min_reviewed_outcomes", .count, \.tune.minReviewedOutcomes),
-        ]
+        ] + notifySettings
     }
 
     static func double(_ section: String, _ key: String, _ kind: Kind, _ path: WritableKeyPath<Config, Double>) -> Setting {

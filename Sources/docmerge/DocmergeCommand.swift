@@ -14,6 +14,7 @@ struct DocmergeCommand {
         "config": [.of(ConfigCheckCommand.self)],
         "stewards": [.of(StewardsAddCommand.self), .of(StewardsRemoveCommand.self), .of(StewardsListCommand.self),
                      .of(StewardsPasswdCommand.self)],
+        "notify": [.of(NotifyTestCommand.self)],
     ]
     static let commands: [CommandEntry] = [
         .of(RunCommand.self), .of(DemoCommand.self), .of(BundleCommand.self), .of(HistoryCommand.self),
@@ -50,6 +51,7 @@ struct DocmergeCommand {
                                       the stewards' review console in a browser
           stewards add|remove|list|passwd NAME [--role steward|viewer]
                                       review-console accounts (password on stdin or asked)
+          notify test [--config FILE]   send a sample notification through the configured channels
 
         --db FILE may also come from DOCMERGE_DB. Exit codes: 0 success, 1 failure, 2 usage error,
         3 not found, 4 conflict or action not allowed in the current state.

@@ -38,7 +38,7 @@ import Testing
     static let bad: [(String, String)] = [
         (#"{"thresholds":{"min_confidance":0.9}}"#,
          "thresholds.min_confidance is not a setting (did you mean min_confidence?); thresholds takes min_confidence, few_resources_count, few_resources_confidence, min_name_similarity"),
-        (#"{"threshold":{}}"#, "threshold is not a setting (did you mean thresholds?); the sections are thresholds, registry, pipeline, tune"),
+        (#"{"threshold":{}}"#, "threshold is not a setting (did you mean thresholds?); the sections are thresholds, registry, pipeline, tune, notify"),
         (#"{"thresholds":{"min_confidence":1.5}}"#, "thresholds.min_confidence must be a number from 0 to 1, not 1.5"),
         (#"{"thresholds":{"min_confidence":-0.1}}"#, "thresholds.min_confidence must be a number from 0 to 1, not -0.1"),
         (#"{"thresholds":{"min_confidence":"0.8"}}"#, "thresholds.min_confidence must be a number from 0 to 1, not \"0.8\""),
@@ -55,7 +55,7 @@ import Testing
         (#"{"tune":{"min_reviewed_outcomes":0}}"#, "tune.min_reviewed_outcomes must be a whole number of 1 or more, not 0"),
         (#"{"thresholds":{"min_confidence":0.8,"min_confidence":0.9}}"#, "thresholds.min_confidence appears twice"),
         (#"{"thresholds":[]}"#, "thresholds must be an object of settings"),
-        (#"[1]"#, "it must be a JSON object with the sections thresholds, registry, pipeline, tune"),
+        (#"[1]"#, "it must be a JSON object with the sections thresholds, registry, pipeline, tune, notify"),
     ]
 
     @Test(arguments: bad)

@@ -5,6 +5,7 @@ public enum RunnerChild: Sendable, Equatable {
     case ticker
     case audit
     case metrics
+    case notify
     case ingest
     case classify
     case router

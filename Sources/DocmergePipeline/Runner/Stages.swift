@@ -1,5 +1,6 @@
 import DocmergeCore
 import DocmergeModel
+import DocmergeNotify
 import Foundation
 
 /// The wired pipeline: every stream and queue is made here, each with one consumer.
@@ -60,6 +61,8 @@ struct Stages: Sendable {
             group.addTask { await ticker(); return .ticker }
             group.addTask { await audit.run(); return .audit }
             group.addTask { await metrics.run(); return .metrics }
+            // Notifications follow the committed audit rows on their own thread; ends when cancelled.
+            group.addTask { await Notifier.serve(dbPath: options.dbPath, config: options.config, log: { logger.error($0) }); return .notify }
             let fatal = await runStages()
             watcher?.stop()
             audit.finish()
