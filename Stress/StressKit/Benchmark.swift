@@ -100,21 +100,8 @@ public struct Benchmark {
         let db = dir + "/docmerge.sqlite"
         let config = dir + "/config.json"
         try Data(#"{"pipeline":{}}"#.utf8).write(to: URL(fileURLWithPath: config))
-        let runner = try ProcessTools.start(binary, ["run", "--watch", dir + "/inbox", "--db", db, "--config", config, "--quiet"],
-                                            log: dir + "/runner.log")
-        usleep(300_000)
         log("latency: \(workload.files.count) documents offered at \(Int(rate))/s")
-        let start = DispatchTime.now().uptimeNanoseconds
-        for (i, file) in workload.files.enumerated() {
-            let due = start + UInt64(Double(i) / rate * 1e9)
-            let now = DispatchTime.now().uptimeNanoseconds
-            if due > now { usleep(UInt32((due - now) / 1000)) }
-            try ProcessTools.drop(file, into: dir + "/inbox")
-        }
-        while ProcessTools.waiting(in: dir + "/inbox") > 0 { usleep(10_000) }
-        kill(runner.processIdentifier, SIGTERM)
-        runner.waitUntilExit()
-        let metrics = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/metrics.json"))))
+        let metrics = try SteadyDrop.run(binary, workload, rate: rate, dir: dir, db: db, extraArguments: ["--config", config])
         let landed = metrics["live"]?["landed_to_committed_ms"]
         let merge = metrics["merge_latency_ms"]
         var out: [String: Double] = ["offered_per_second": rate, "documents": Double(workload.files.count)]

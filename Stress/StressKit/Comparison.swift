@@ -140,20 +140,7 @@ public struct Comparison {
         try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
         try workload.writeMetadata(to: dir)
         try ProcessTools.run(binary, ["patients", "import", dir + "/registry.csv", "--db", dir + "/docmerge.sqlite"])
-        let runner = try ProcessTools.start(binary, ["run", "--watch", dir + "/inbox", "--db", dir + "/docmerge.sqlite", "--quiet"],
-                                            log: dir + "/runner.log")
-        usleep(300_000)
-        let start = DispatchTime.now().uptimeNanoseconds
-        for (i, file) in workload.files.enumerated() {
-            let due = start + UInt64(Double(i) / rate * 1e9)
-            let now = DispatchTime.now().uptimeNanoseconds
-            if due > now { usleep(UInt32((due - now) / 1000)) }
-            try ProcessTools.drop(file, into: dir + "/inbox")
-        }
-        while ProcessTools.waiting(in: dir + "/inbox") > 0 { usleep(10_000) }
-        kill(runner.processIdentifier, SIGTERM)
-        runner.waitUntilExit()
-        let metrics = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/metrics.json"))))
+        let metrics = try SteadyDrop.run(binary, workload, rate: rate, dir: dir, db: dir + "/docmerge.sqlite")
         let landed = metrics["live"]?["landed_to_committed_ms"]
         return (landed?["p50"]?.numberValue ?? -1, landed?["p99"]?.numberValue ?? -1)
     }

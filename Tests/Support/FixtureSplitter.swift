@@ -68,19 +68,5 @@ public enum FixtureSplitter {
     }
 
     /// Every `reference` string in a resource, at any depth.
-    public static func references(in value: JSON) -> [String] {
-        var out: [String] = []
-        func walk(_ v: JSON) {
-            switch v {
-            case .object(let members):
-                for m in members {
-                    if m.key == "reference", let s = m.value.stringValue { out.append(s) } else { walk(m.value) }
-                }
-            case .array(let items): items.forEach(walk)
-            default: break
-            }
-        }
-        walk(value)
-        return out
-    }
+    public static func references(in value: JSON) -> [String] { BundleReferenceCheck.references(in: value) }
 }
