@@ -36,16 +36,9 @@ public struct Comparison {
     }
 
     static func spec(documents: Int, patients: Int, seed: UInt64, exponent: Double = 1.1, hot: Double = 0) -> WorkloadSpec {
-        var spec = WorkloadSpec()
-        spec.documents = documents
-        spec.patients = patients
-        spec.seed = seed
-        spec.maxEntries = 24
+        var spec = WorkloadSpec.clean(documents: documents, patients: patients, seed: seed)
         spec.zipfExponent = exponent
         spec.hotShare = hot
-        spec.lowConfidence = 0.04; spec.fallback = 0.01; spec.empty = 0; spec.fewResources = 0.01
-        spec.birthDateConflict = 0.005; spec.differentPerson = 0.005; spec.nameVariant = 0.05; spec.unknownPatient = 0.02
-        spec.redrop = 0; spec.reextraction = 0; spec.staleLate = 0; spec.malformed = 0
         return spec
     }
 
