@@ -81,19 +81,30 @@ import Testing
         #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(80))")
         #expect(Date().timeIntervalSince(started) < 10)
 
-        // Three silent connections fill the console; a fourth is told 503 at once.
+        #expect(serve.stop() == 0)
+
+        // Three stalled connections fill the console; a fourth is told 503 at once. (A console
+        // of its own with a long read timeout, so the stalled ones cannot time out and free
+        // their places while a loaded machine is slow to send the fourth.)
+        let flooded = try ServeProcess(db: site.db, dir: site.dir, extra: ["--read-timeout", "60", "--max-connections", "3"])
         var idle: [Int32] = []
-        for _ in 0..<3 { idle.append(try ConsoleClient.connect(port: serve.port)) }
+        for _ in 0..<3 {
+            let fd = try ConsoleClient.connect(port: flooded.port)
+            // One byte of a request that never ends: past the first-byte wait, held by the
+            // 60 s whole-request limit.
+            #expect(ConsoleClient.send(fd, Array("G".utf8)))
+            idle.append(fd)
+        }
         var saw503 = false
-        #expect(eventually(10) {
-            guard let r = try? serve.client().get("/healthz") else { return false }
+        #expect(eventually(30) {
+            guard let r = try? flooded.client().get("/healthz") else { return false }
             saw503 = r.status == 503
             return saw503
         })
         for fd in idle { close(fd) }
-        // Once they are gone (or timed out), it serves again.
-        #expect(eventually(10) { (try? serve.client().get("/healthz").status) == 200 })
-        #expect(serve.stop() == 0)
+        // Once they are gone, it serves again.
+        #expect(eventually(30) { (try? flooded.client().get("/healthz").status) == 200 })
+        #expect(flooded.stop() == 0)
     }
 
     /// Markup in a document's name, its patient's name, its MRN, its snippets, its entries and
