@@ -55,7 +55,8 @@ extension Stages {
             group.cancelAll()
             let summary = await store.summary
             let written = await store.statementsRun, read = await reader.statementsRun
-            logger.debug("cost: \(written) statements written and \(read) read for \(summary.files) files")
+            let busyMs = await store.busyNanos / 1_000_000
+            logger.debug("cost: \(written) statements written and \(read) read for \(summary.files) files; the store was busy committing for \(busyMs) ms")
             return fatal
         }
     }
