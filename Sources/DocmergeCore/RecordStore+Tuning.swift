@@ -20,4 +20,18 @@ extension RecordStore {
     /// disk they were 60% of the bytes the runner wrote, a temporary file per commit).
     /// Not for connections that sort large results: their spills would stay in memory too.
     public func keepJournalsInMemory() throws { try db.execute("PRAGMA temp_store = MEMORY") }
+
+    /// The writer's commits stop copying the write-ahead log into the database file; a
+    /// checkpointer does it on its own thread once the log holds `frames` pages. If its
+    /// connection cannot be opened, commits go on checkpointing themselves (false).
+    @discardableResult
+    public func checkpointInBackground(frames: Int = 1_000) -> Bool {
+        guard let checkpointer = try? Checkpointer(path: path, frames: frames) else { return false }
+        db.checkpoint(in: checkpointer)
+        self.checkpointer = checkpointer
+        return true
+    }
+
+    /// Background checkpoints run so far.
+    public var backgroundCheckpoints: Int { checkpointer?.runs ?? 0 }
 }

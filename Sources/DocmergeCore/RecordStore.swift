@@ -12,6 +12,8 @@ public final class RecordStore {
     public var now: @Sendable () -> Date
     /// The operating-system user and host every audit row records beside its actor.
     public var identity = OSIdentity.current
+    /// Copies the write-ahead log into the database off the writer's thread, once started.
+    var checkpointer: Checkpointer?
 
     public init(path: String, readOnly: Bool = false, synchronous: Connection.Synchronous = .full,
                 busyTimeoutMs: Int = 5_000, now: @escaping @Sendable () -> Date = { Date() }) throws {

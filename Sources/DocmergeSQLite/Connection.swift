@@ -9,6 +9,8 @@ public final class Connection {
     private var cache: [String: Statement] = [:]
     /// Statements stepped on this connection (a cost measure for the benchmark).
     public internal(set) var statementsRun = 0
+    /// Keeps the write-ahead-log hook's context alive as long as the connection.
+    var walHook: WALHook?
 
     /// How durable each commit is. `.full` (the default here) syncs the WAL on every
     /// commit, so a committed document survives a power cut, not only a process crash.
