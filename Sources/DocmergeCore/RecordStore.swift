@@ -13,7 +13,7 @@ public final class RecordStore {
     /// The operating-system user and host every audit row records beside its actor.
     public var identity = OSIdentity.current
 
-    public init(path: String, readOnly: Bool = false, synchronous: Connection.Synchronous = .full,
+    public init(path: String, readOnly: Bool = false, synchronous: Synchronous = .full,
                 busyTimeoutMs: Int = 5_000, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
         self.now = now
@@ -22,7 +22,7 @@ public final class RecordStore {
         if !readOnly { try PrivateFiles.prepareDatabaseFile(path) }
         try Self.refuseHardLinked(path)
         self.db = try Connection(path: path, options: .init(readOnly: readOnly, busyTimeoutMilliseconds: Int32(clamping: busyTimeoutMs),
-                                                            synchronous: synchronous))
+                                                            synchronous: synchronous.connectionLevel))
         if readOnly {
             try Schema.requireCurrent(db, path: path)
         } else {
