@@ -23,8 +23,8 @@ let package = Package(
         .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel", "DocmergeConsole", "DocmergeNotify"],
                           resources: [.copy("Samples")],
                           swiftSettings: strict + [.define("DOCMERGE_FAULTS", .when(configuration: .debug))]),
-        // The stress kit's checker and lock-holding drill read and lock the database directly.
-        .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel", "DocmergeSQLite"],
+        // The stress kit reads and locks the database through the store's own API, never SQLite.
+        .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel"],
                 path: "Stress/StressKit", swiftSettings: strict),
         .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeStressKit", "DocmergeCore", "DocmergeModel", "DocmergeConsole"],
                           path: "Stress/docmerge-stress", swiftSettings: strict),
