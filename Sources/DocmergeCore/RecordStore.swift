@@ -6,7 +6,9 @@ import Foundation
 /// Not Sendable: owned by one actor (the pipeline's writer) or one command. Every
 /// write is one `BEGIN IMMEDIATE` transaction that includes its audit row.
 public final class RecordStore {
-    public let db: Connection
+    /// The store's own connection, never handed out: other modules read facts through
+    /// named queries (`RecordStore+Inspection`); the store's unit tests reach it `@testable`.
+    let db: Connection
     public let path: String
     /// The clock: injected so tests control time.
     public var now: @Sendable () -> Date
