@@ -13,16 +13,18 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "DocmergeSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "DocmergeModel", swiftSettings: strict),
+        // The serial-queue executor the pipeline's and the notifier's blocking actors run on.
+        .target(name: "DocmergeConcurrency", swiftSettings: strict),
         .target(name: "DocmergeCore", dependencies: ["DocmergeSQLite", "DocmergeModel"], swiftSettings: strict),
-        .target(name: "DocmergeNotify", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
-        .target(name: "DocmergePipeline", dependencies: ["DocmergeCore", "DocmergeModel", "DocmergeNotify"], swiftSettings: strict),
+        .target(name: "DocmergeNotify", dependencies: ["DocmergeConcurrency", "DocmergeCore", "DocmergeModel"], swiftSettings: strict),
+        .target(name: "DocmergePipeline", dependencies: ["DocmergeConcurrency", "DocmergeCore", "DocmergeModel", "DocmergeNotify"], swiftSettings: strict),
         .target(name: "DocmergeConsole", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
         // DOCMERGE_FAULTS: the fault-injection seam (tests, drills) exists only in debug builds.
         .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel", "DocmergeConsole", "DocmergeNotify"],
                           resources: [.copy("Samples")],
                           swiftSettings: strict + [.define("DOCMERGE_FAULTS", .when(configuration: .debug))]),
-        // The stress kit's checker and lock-holding drill read and lock the database directly.
-        .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel", "DocmergeSQLite"],
+        // The stress kit reads and locks the database through the store's own API, never SQLite.
+        .target(name: "DocmergeStressKit", dependencies: ["DocmergeCore", "DocmergeModel"],
                 path: "Stress/StressKit", swiftSettings: strict),
         .executableTarget(name: "docmerge-stress", dependencies: ["DocmergeStressKit", "DocmergeCore", "DocmergeModel", "DocmergeConsole"],
                           path: "Stress/docmerge-stress", swiftSettings: strict),

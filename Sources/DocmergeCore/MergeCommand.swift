@@ -48,7 +48,6 @@ public struct MergeWrite: Sendable {
     public let deletes: [DocumentSnapshot.Resource]
     public let recordVersionAfter: Int
     public let documentVersionAfter: Int
-    public var changeCount: Int { inserts.count + updates.count + deletes.count }
 }
 
 /// What the store is asked to write for one document: a command a patient actor

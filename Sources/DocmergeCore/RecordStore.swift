@@ -6,7 +6,9 @@ import Foundation
 /// Not Sendable: owned by one actor (the pipeline's writer) or one command. Every
 /// write is one `BEGIN IMMEDIATE` transaction that includes its audit row.
 public final class RecordStore {
-    public let db: Connection
+    /// The store's own connection, never handed out: other modules read facts through
+    /// named queries (`RecordStore+Inspection`); the store's unit tests reach it `@testable`.
+    let db: Connection
     public let path: String
     /// The clock: injected so tests control time.
     public var now: @Sendable () -> Date
@@ -15,7 +17,7 @@ public final class RecordStore {
     /// Copies the write-ahead log into the database off the writer's thread, once started.
     var checkpointer: Checkpointer?
 
-    public init(path: String, readOnly: Bool = false, synchronous: Connection.Synchronous = .full,
+    public init(path: String, readOnly: Bool = false, synchronous: Synchronous = .full,
                 busyTimeoutMs: Int = 5_000, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
         self.now = now
@@ -24,7 +26,7 @@ public final class RecordStore {
         if !readOnly { try PrivateFiles.prepareDatabaseFile(path) }
         try Self.refuseHardLinked(path)
         self.db = try Connection(path: path, options: .init(readOnly: readOnly, busyTimeoutMilliseconds: Int32(clamping: busyTimeoutMs),
-                                                            synchronous: synchronous))
+                                                            synchronous: synchronous.connectionLevel))
         if readOnly {
             try Schema.requireCurrent(db, path: path)
         } else {

@@ -63,9 +63,6 @@ public struct Extraction: Sendable {
 
     /// The Patient entry: the demographics found in the document, if any.
     public var documentPatient: Entry? { entries.first(where: \.isPatient) }
-
-    /// Entries merged into the record (every entry but Patient ones).
-    public var mergeableEntries: [Entry] { entries.filter { !$0.isPatient } }
 }
 
 /// Why a file is refused: what is wrong and where (a JSON path such as `$.entries[3].resource`).

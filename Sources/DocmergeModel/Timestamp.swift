@@ -81,14 +81,4 @@ public enum Timestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3_600_000, 2)):"
             + "\(pad(rest / 60_000 % 60, 2)):\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
     }
-
-    /// A FHIR `date` (YYYY, YYYY-MM or YYYY-MM-DD).
-    public static func isFHIRDate(_ text: String) -> Bool {
-        let b = Array(text.utf8)
-        guard [4, 7, 10].contains(b.count) else { return false }
-        for (i, c) in b.enumerated() {
-            if i == 4 || i == 7 { if c != UInt8(ascii: "-") { return false } } else if c < 48 || c > 57 { return false }
-        }
-        return true
-    }
 }

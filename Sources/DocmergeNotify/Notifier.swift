@@ -1,3 +1,4 @@
+import DocmergeConcurrency
 import DocmergeCore
 import DocmergeModel
 import Foundation
@@ -12,7 +13,7 @@ import Foundation
 /// doubling backoff. A delivery is recorded after the receiver took it, so a crash can
 /// repeat the last event (same id) but never skips one: at-least-once.
 public actor Notifier {
-    private let executor = NotifyExecutor()
+    private let executor = SerialQueueExecutor(label: "docmerge.notify")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public let settings: Config.Notify

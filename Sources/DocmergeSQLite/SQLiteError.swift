@@ -26,7 +26,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isReadOnly: Bool { primaryCode == SQLITE_READONLY || primaryCode == SQLITE_PERM }
     public var isIOError: Bool { primaryCode == SQLITE_IOERR || primaryCode == SQLITE_CANTOPEN }
     public var isCorrupt: Bool { primaryCode == SQLITE_CORRUPT || primaryCode == SQLITE_NOTADB }
-    public var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }
 
     public var description: String {
         var text = "SQLite error \(code) during \(operation): \(message)"

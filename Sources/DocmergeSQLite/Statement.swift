@@ -81,8 +81,6 @@ public final class Statement {
 public struct Row {
     let handle: OpaquePointer
 
-    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
-
     public func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
 
     public func int(_ index: Int) -> Int { Int(sqlite3_column_int64(handle, Int32(index))) }
@@ -90,10 +88,6 @@ public struct Row {
     public func int64(_ index: Int) -> Int64 { sqlite3_column_int64(handle, Int32(index)) }
 
     public func double(_ index: Int) -> Double { sqlite3_column_double(handle, Int32(index)) }
-
-    public func optionalDouble(_ index: Int) -> Double? { isNull(index) ? nil : double(index) }
-
-    public func optionalInt(_ index: Int) -> Int? { isNull(index) ? nil : int(index) }
 
     public func bool(_ index: Int) -> Bool { sqlite3_column_int64(handle, Int32(index)) != 0 }
 
@@ -110,12 +104,5 @@ public struct Row {
         let count = Int(sqlite3_column_bytes(handle, Int32(index)))
         guard count > 0, let pointer = sqlite3_column_blob(handle, Int32(index)) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
-    }
-
-    /// Appends the column's bytes to `buffer` without an intermediate copy.
-    public func appendBytes(_ index: Int, to buffer: inout [UInt8]) {
-        let count = Int(sqlite3_column_bytes(handle, Int32(index)))
-        guard count > 0, let pointer = sqlite3_column_blob(handle, Int32(index)) else { return }
-        buffer.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: count))
     }
 }

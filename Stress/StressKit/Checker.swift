@@ -1,6 +1,5 @@
 import DocmergeCore
 import DocmergeModel
-import DocmergeSQLite
 import Foundation
 
 /// Compares a finished run — database, folders, exported bundles, audit — with the
@@ -57,7 +56,9 @@ public struct Checker {
 
     public func run() throws -> Report {
         let store = try RecordStore(path: dbPath, readOnly: true)
-        let db = store.db
+        let documents = try store.documentStates()
+        let states = Dictionary(documents.map { ($0.documentID, $0) }, uniquingKeysWith: { first, _ in first })
+        let auditRows = try store.auditRows(after: 0, limit: Int.max)
         var report = Report()
         let fm = FileManager.default
         let processed = Set((try? fm.contentsOfDirectory(atPath: inbox + "/processed")) ?? [])
@@ -81,8 +82,7 @@ public struct Checker {
         report.findings.append(Finding(guarantee: "1 nothing lost: every file processed or rejected", violations: lost))
 
         // 2. Never duplicated: each document's latest extraction, once.
-        var counts: [String: Int] = [:]
-        try db.forEach("SELECT document_id, count(*) FROM resources GROUP BY document_id") { counts[$0.text(0)] = $0.int(1) }
+        let counts = try store.resourceCountsByDocument()
         var duplicated: [String] = []
         for (id, doc) in expected.documents {
             let want = actions.rolledBack.contains(id) ? 0 : doc.resources
@@ -90,32 +90,34 @@ public struct Checker {
             if have != want { duplicated.append("\(id): \(have) resources, expected \(want)") }
         }
         for id in counts.keys where expected.documents[id] == nil { duplicated.append("\(id): merged but should not exist") }
-        let dupIDs = try db.scalarInt("SELECT count(*) FROM (SELECT resource_type, fhir_id FROM resources GROUP BY resource_type, fhir_id HAVING count(*) > 1)") ?? 0
+        let dupIDs = try store.duplicateResourceIDCount()
         if dupIDs > 0 { duplicated.append("\(dupIDs) resource ids stored more than once") }
-        let docRows = try db.scalarInt("SELECT count(*) FROM documents") ?? 0
+        let docRows = documents.count
         if docRows != expected.documents.count { duplicated.append("\(docRows) document rows, expected \(expected.documents.count)") }
         report.findings.append(Finding(guarantee: "2 never duplicated: each document's latest extraction, exactly once", violations: duplicated))
 
         // 3. Flagged still merges; and every document is classified as its final extraction must be.
         var classification: [String] = []
-        try db.forEach("SELECT document_id, review_status, flag_codes, is_merged, classified_as FROM documents") { row in
-            let id = row.text(0)
-            guard let doc = expected.documents[id] else { return }
-            let codes = row.text(2).split(separator: ",").map(String.init).filter { $0 != "merge_failed" }
+        for state in documents {
+            let id = state.documentID
+            guard let doc = expected.documents[id] else { continue }
+            let codes = state.flagCodes.filter { $0 != "merge_failed" }
             if codes != doc.flags { classification.append("\(id): flags \(codes), expected \(doc.flags)") }
-            let wantStatus = doc.flags.isEmpty ? "auto_approved" : "flagged"
-            if row.optionalText(4) != wantStatus { classification.append("\(id): classified \(row.optionalText(4) ?? "nil"), expected \(wantStatus)") }
-            if !actions.rolledBack.contains(id) && !row.bool(3) { classification.append("\(id): not merged") }
+            let wantStatus: ReviewStatus = doc.flags.isEmpty ? .autoApproved : .flagged
+            if state.classifiedAs != wantStatus {
+                classification.append("\(id): classified \(state.classifiedAs?.rawValue ?? "nil"), expected \(wantStatus.rawValue)")
+            }
+            if !actions.rolledBack.contains(id) && !state.isMerged { classification.append("\(id): not merged") }
         }
         report.findings.append(Finding(guarantee: "3 flagged still merges (and each classification is right)", violations: classification))
 
         // 4. Surgical rollback.
         var rollback: [String] = []
         for id in actions.rolledBack {
-            let status = try db.scalarText("SELECT review_status FROM documents WHERE document_id = ?", id)
-            if status != "rejected" { rollback.append("\(id): status \(status ?? "missing") after rollback") }
+            let status = states[id]?.status
+            if status != .rejected { rollback.append("\(id): status \(Self.describe(status, of: states[id])) after rollback") }
             if (counts[id] ?? 0) != 0 { rollback.append("\(id): resources remain after rollback") }
-            if try db.scalarInt("SELECT count(*) FROM audit WHERE document_id = ? AND action = 'rollback'", id) != 1 {
+            if auditRows.filter({ $0.documentID == id && $0.action == "rollback" }).count != 1 {
                 rollback.append("\(id): no rollback audit row")
             }
         }
@@ -125,16 +127,18 @@ public struct Checker {
         var audit: [String] = []
         let verification = try store.verifyAudit()
         if let problem = verification.problem { audit.append(problem) }
-        let merged = try db.scalarInt("SELECT count(DISTINCT document_id) FROM audit WHERE action IN ('merge', 're_merge', 'retry_merge')") ?? 0
+        let mergeActions: Set<String> = ["merge", "re_merge", "retry_merge"]
+        let merged = Set(auditRows.filter { mergeActions.contains($0.action) }.compactMap(\.documentID)).count
         if merged != expected.documents.count { audit.append("\(merged) documents have a merge audit row, expected \(expected.documents.count)") }
         // Every change to a document moves its version by one and writes one row.
-        let changes = try db.scalarInt("SELECT count(*) FROM audit WHERE document_id IS NOT NULL AND action IN ('merge', 're_merge', 'retry_merge', 'merge_failed', 'mark_correct', 'correct', 'rollback', 'legacy_import')") ?? 0
-        let versions = try db.scalarInt("SELECT coalesce(sum(version), 0) FROM documents") ?? 0
+        let changeActions: Set<String> = ["merge", "re_merge", "retry_merge", "merge_failed", "mark_correct", "correct", "rollback", "legacy_import"]
+        let changes = auditRows.filter { $0.documentID != nil && changeActions.contains($0.action) }.count
+        let versions = documents.reduce(0) { $0 + $1.version }
         if changes != versions { audit.append("\(changes) audit rows for \(versions) document versions: a change without its row, or a row without its change") }
         let jsonl = (dbPath as NSString).deletingLastPathComponent + "/audit.jsonl"
         if let text = try? String(contentsOfFile: jsonl, encoding: .utf8) {
             let lines = text.split(separator: "\n")
-            let rows = try store.auditRows(after: 0, limit: Int.max)
+            let rows = auditRows
             if lines.count != rows.count { audit.append("audit.jsonl has \(lines.count) lines for \(rows.count) committed audit rows") }
             for (line, row) in zip(lines, rows) where !line.contains("\"hash\":\"\(row.hash)\"") {
                 audit.append("audit.jsonl line for row \(row.seq) does not match the database")
@@ -146,42 +150,43 @@ public struct Checker {
         // 6. People win.
         var people: [String] = []
         for id in actions.reingestedAfterDecision {
-            let status = try db.scalarText("SELECT review_status FROM documents WHERE document_id = ?", id)
-            if status != "reviewed" && status != "rejected" { people.append("\(id): a re-ingest overwrote the decision (status \(status ?? "?"))") }
-            if try db.scalarInt("SELECT count(*) FROM conflicts WHERE document_id = ?", id) == 0 { people.append("\(id): re-ingest not recorded as a conflict") }
+            let status = states[id]?.status
+            if status != .reviewed && status != .rejected {
+                people.append("\(id): a re-ingest overwrote the decision (status \(states[id] == nil ? "?" : Self.describe(status, of: states[id])))")
+            }
+            if try store.conflictCount(documentID: id) == 0 { people.append("\(id): re-ingest not recorded as a conflict") }
         }
         report.findings.append(Finding(guarantee: "6 people win: decisions survive re-ingests, conflicts recorded", violations: people))
 
         // 7. Failures visible, never fatal.
         var failures: [String] = []
-        try db.forEach("SELECT document_id FROM documents WHERE flag_codes LIKE '%merge_failed%' AND (review_status <> 'flagged' OR is_merged = 1)") {
-            failures.append("\($0.text(0)): a failed merge that is not flagged and unmerged")
+        for state in documents where state.flagCodes.contains("merge_failed") && (state.status != .flagged || state.isMerged) {
+            failures.append("\(state.documentID): a failed merge that is not flagged and unmerged")
         }
         report.findings.append(Finding(guarantee: "7 failures visible: failed merges flagged, is_merged false", violations: failures))
 
         // 8. Per-patient order: record versions move forward in audit order, one step per change.
         var order: [String] = []
         var lastVersion: [String: Int] = [:]
-        try db.forEach("SELECT mrn, detail FROM audit WHERE mrn IS NOT NULL ORDER BY seq") { row in
-            guard let v = (try? JSONParser.parse(row.bytes(1)))?["record_version"]?.numberValue.map(Int.init) else { return }
-            let mrn = row.text(0)
+        let patients = try store.registryPatients()
+        for row in auditRows {
+            guard let mrn = row.mrn, let v = row.detailJSON["record_version"]?.numberValue.map(Int.init) else { continue }
             if let last = lastVersion[mrn], v < last { order.append("\(mrn): record version went back from \(last) to \(v)") }
             lastVersion[mrn] = v
         }
-        try db.forEach("SELECT mrn, version FROM patients") { row in
-            if let last = lastVersion[row.text(0)], last != row.int(1) { order.append("\(row.text(0)): version \(row.int(1)), audit says \(last)") }
+        for patient in patients {
+            if let last = lastVersion[patient.mrn], last != patient.version { order.append("\(patient.mrn): version \(patient.version), audit says \(last)") }
         }
         report.findings.append(Finding(guarantee: "8 per-patient order: versions forward, stale extractions not applied", violations: order))
 
         // 9. Exported bundles: every resource once, every patient reference at the registry patient.
         var bundles: [String] = []
-        let mrns = try db.query("SELECT mrn, fhir_id FROM patients") { ($0.text(0), $0.text(1)) }
-        for (mrn, fhirID) in mrns {
+        for (mrn, fhirID) in patients.map({ ($0.mrn, $0.fhirID) }) {
             let bundle = try JSONParser.parse(try store.bundle(mrn: mrn))
             let entries = (bundle["entry"]?.arrayValue ?? []).filter { entry in   // docmerge's own Provenance/DocumentReference aside
                 !(entry["resource"]?["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "generated" }
             }
-            let stored = try db.scalarInt("SELECT count(*) FROM resources r JOIN patients p ON p.id = r.patient_id WHERE p.mrn = ?", mrn) ?? 0
+            let stored = try store.resourceCount(mrn: mrn)
             if entries.count != stored + 1 { bundles.append("\(mrn): bundle has \(entries.count) entries for \(stored) resources") }
             for entry in entries.dropFirst() {
                 for reference in Self.references(entry["resource"] ?? .null) where reference.hasPrefix("Patient/") && reference != "Patient/\(fhirID)" {
@@ -199,6 +204,12 @@ public struct Checker {
         report.findings.append(Finding(guarantee: "10 bounded memory" + (actions.peakRSSBytes.map { " (peak RSS \($0 / 1_048_576) MiB)" } ?? " (not measured)"),
                                        violations: memory))
         return report
+    }
+
+    /// A stored review status in words: its name, or "missing" when there is no such document.
+    static func describe(_ status: ReviewStatus?, of state: DocumentState?) -> String {
+        guard state != nil else { return "missing" }
+        return status?.rawValue ?? "unknown"
     }
 
     /// `NAME.json` → `NAME.error.json` (the ingest spec's naming).

@@ -3,7 +3,6 @@ import Glibc
 #endif
 import DocmergeCore
 import DocmergeModel
-import DocmergeSQLite
 import Foundation
 
 /// `docmerge-stress faults`: real faults, one at a time, against a real `docmerge run`,
@@ -125,7 +124,7 @@ public struct FaultDrills {
 
     func diskFull() throws -> (Bool, String) {
         let s = try stage("disk-full")
-        let pages = try RecordStore(path: s.db).db.scalarInt("PRAGMA page_count") ?? 0
+        let pages = try RecordStore(path: s.db).pageCount()
         try Data(#"{"pipeline":{"settle_ms":0,"rescan_seconds":0.3,"park_seconds":0.5,"retry_base_ms":10,"retry_attempts":2,"max_db_pages":\#(pages + 60)}}"#.utf8)
             .write(to: URL(fileURLWithPath: s.dir + "/capped.json"))
         let runner = try start(s, config: s.dir + "/capped.json")
@@ -173,13 +172,12 @@ public struct FaultDrills {
         let half = s.workload.files.count / 2
         try dropAll(s, s.workload.files[..<half])
         _ = waitUntil(30) { ProcessTools.waiting(in: s.inbox) == 0 }
-        let holder = try Connection(path: s.db)
-        try holder.execute("BEGIN IMMEDIATE")
-        try dropAll(s, s.workload.files[half...])
-        _ = waitUntil(4) { false }
-        let waitingWhileLocked = ProcessTools.waiting(in: s.inbox)
-        let alive = runner.isRunning
-        try holder.execute("COMMIT")
+        let holder = try RecordStore(path: s.db)
+        let (waitingWhileLocked, alive) = try holder.holdingWriteLock {
+            try dropAll(s, s.workload.files[half...])
+            _ = waitUntil(4) { false }
+            return (ProcessTools.waiting(in: s.inbox), runner.isRunning)
+        }
         let drained = waitUntil(30) { ProcessTools.waiting(in: s.inbox) == 0 }
         let exit = stop(runner)
         let report = try check(s)
@@ -255,7 +253,7 @@ public struct FaultDrills {
         runner.waitUntilExit()
         let killed = runner.terminationReason == .uncaughtSignal && runner.terminationStatus == SIGKILL
         let store = try RecordStore(path: s.db)
-        let committed = try store.db.scalarInt("SELECT count(*) FROM documents") ?? 0
+        let committed = try store.documentCount()
         let stillThere = ProcessTools.waiting(in: s.inbox)
         let rerun = try finish(s)
         let report = try check(s)

@@ -1,4 +1,4 @@
-import DocmergeCore
+@testable import DocmergeCore
 import DocmergeModel
 import DocmergeTestSupport
 import Foundation

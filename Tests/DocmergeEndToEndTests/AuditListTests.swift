@@ -19,17 +19,20 @@ import Testing
     static func crafted(_ dir: TemporaryDirectory) throws -> String {
         let path = dir.file("crafted.sqlite")
         let store = try RecordStore(path: path)
+        // Written by hand with the `sqlite3` tool, in one transaction: the store never writes rows it was given.
+        func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
         var prev = String(repeating: "0", count: 64)
-        try store.db.writeTransaction {
-            for (i, r) in rows.enumerated() {
-                let hash = AuditRow.chainHash(prev: prev, seq: i + 1, at: r.at, actor: r.actor, action: r.action, mrn: r.mrn,
-                                              documentID: r.doc, detail: r.detail)
-                try store.db.run("INSERT INTO audit(seq, at, actor, action, mrn, document_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 i + 1, r.at, r.actor, r.action, r.mrn, r.doc, r.detail, prev, hash)
-                prev = hash
-            }
-            try store.db.run("INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)", rows.count, prev)
+        var sql = "BEGIN IMMEDIATE;\n"
+        for (i, r) in rows.enumerated() {
+            let hash = AuditRow.chainHash(prev: prev, seq: i + 1, at: r.at, actor: r.actor, action: r.action, mrn: r.mrn,
+                                          documentID: r.doc, detail: r.detail)
+            let values = [r.at, r.actor, r.action, r.mrn, r.doc, r.detail, prev, hash].map(literal).joined(separator: ", ")
+            sql += "INSERT INTO audit(seq, at, actor, action, mrn, document_id, detail, prev_hash, hash) VALUES (\(i + 1), \(values));\n"
+            prev = hash
         }
+        sql += "INSERT INTO audit_head(id, seq, hash) VALUES (1, \(rows.count), \(literal(prev)));\nCOMMIT;"
+        let written = try sqlite3Tool(path, sql)
+        #expect(written.status == 0, "\(written.output)")
         #expect(try store.verifyAudit().problem == nil, "the crafted chain is valid")
         return path
     }

@@ -116,7 +116,7 @@ import Testing
         try Data(#"{"entries":[\#(DocumentBuilder.condition(id: "c0", code: "1", display: "fixed").text)]}"#.utf8).write(to: URL(fileURLWithPath: good))
         let corrected = try DocmergeBinary.run(["review", "correct", "doc-2", "--entries", good, "--reviewer", "ann", "--db", db])
         #expect(corrected.status == 0, "\(corrected.stderr)")
-        #expect(try store.db.scalarInt("SELECT count(*) FROM resources WHERE document_id = 'doc-2'") == 1)
+        #expect(try store.mergedResources(documentID: "doc-2").count == 1)
         let rollback = try DocmergeBinary.run(["review", "rollback", "doc-3", "--reviewer", "ann", "--reason", "wrong chart", "--db", db])
         #expect(rollback.stdout.contains("5 resources removed"))
         let history = try DocmergeBinary.run(["history", "MRN-1", "--db", db, "--json"])
@@ -153,10 +153,10 @@ import Testing
         runner.terminate()
         #expect(runner.wait().status == 0)
         let store = try RecordStore(path: db)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents WHERE document_id LIKE 'late-%' AND is_merged = 1") == 150)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM resources") == (150 + 10) * 5)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents WHERE review_status = 'rejected'") == 10)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents WHERE review_status = 'reviewed'") == 10)
+        #expect(try store.documentStates().filter { $0.documentID.hasPrefix("late-") && $0.isMerged }.count == 150)
+        #expect(try store.resourceCount() == (150 + 10) * 5)
+        #expect(try store.statusCounts()[.rejected] == 10)
+        #expect(try store.statusCounts()[.reviewed] == 10)
         let merges = try store.auditRows(mrn: "MRN-RACE").compactMap { row -> Int? in
             (try? JSONParser.parse(Array(row.detail.utf8)))?["record_version"]?.numberValue.map(Int.init)
         }
@@ -177,7 +177,7 @@ import Testing
         #expect(run.stderr.contains("conflict"))
         let conflicts = try JSONParser.parse(Array(try DocmergeBinary.run(["review", "list", "--conflicts", "--json", "--db", db]).stdout.utf8))
         #expect(conflicts.arrayValue?.map { $0["document_id"]?.stringValue } == ["doc-0"])
-        #expect(try RecordStore(path: db).db.scalarInt("SELECT count(*) FROM resources WHERE document_id = 'doc-0'") == 0)
+        #expect(try RecordStore(path: db).mergedResources(documentID: "doc-0").count == 0)
     }
 
     @Test(.timeLimit(.minutes(2)))
@@ -192,8 +192,8 @@ import Testing
         #expect(backup.status == 0, "\(backup.stderr)")
         #expect(try DocmergeBinary.run(["audit", "verify", "--db", copy]).status == 0)
         let copied = try RecordStore(path: copy)
-        #expect((try copied.db.scalarInt("SELECT count(*) FROM documents") ?? 0) > 0)
-        #expect(try copied.db.scalarText("PRAGMA integrity_check") == "ok")
+        #expect((try copied.documentCount()) > 0)
+        #expect(try sqlite3Tool(copied.path, "PRAGMA integrity_check;").output.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
         #expect(try DocmergeBinary.run(["backup", "--db", db, "--out", copy]).status == 4, "never overwrites")
         #expect(eventually { waiting(in: inbox).isEmpty })
         runner.terminate()

@@ -235,7 +235,7 @@ import Testing
         runner.terminate()
         #expect(runner.wait().status == 0)
         let store = try RecordStore(path: site.db)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents") == 36)
+        #expect(try store.documentCount() == 36)
         for round in 0..<6 {
             #expect(try store.auditRows(documentID: "s-\(round)").last?.actor == (round % 2 == 0 ? "alice" : "bob"))
         }

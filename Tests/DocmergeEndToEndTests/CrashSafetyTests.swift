@@ -60,16 +60,15 @@ import Testing
         #expect(rejected.filter { $0.hasSuffix(".error.json") }.count == malformed)
         // Every valid document merged exactly once.
         let store = try RecordStore(path: db)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents") == expectedResources.count)
-        var actual: [String: Int] = [:]
-        try store.db.forEach("SELECT document_id, count(*) FROM resources GROUP BY document_id") { actual[$0.text(0)] = $0.int(1) }
+        #expect(try store.documentCount() == expectedResources.count)
+        let actual = try store.resourceCountsByDocument()
         let wrong = expectedResources.filter { actual[$0.key] != $0.value }.map(\.key).sorted()
         #expect(wrong.isEmpty, "documents with the wrong resources: \(wrong.prefix(10))")
         #expect(actual.count == expectedResources.count)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM (SELECT fhir_id FROM resources GROUP BY fhir_id HAVING count(*) > 1)") == 0)
+        #expect(try store.duplicateResourceIDCount() == 0)
         // The audit: intact, one merge row per document, and audit.jsonl = the committed rows.
         #expect(try store.verifyAudit().problem == nil)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM audit WHERE action = 'merge'") == expectedResources.count)
+        #expect(try store.auditRows(after: 0, limit: Int.max).filter { $0.action == "merge" }.count == expectedResources.count)
         let rows = try store.auditRows(after: 0, limit: 1_000_000)
         let lines = try String(contentsOfFile: dir.file("audit.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == rows.count)

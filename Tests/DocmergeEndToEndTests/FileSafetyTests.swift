@@ -3,7 +3,6 @@ import Glibc
 #endif
 import DocmergeCore
 import DocmergeModel
-import DocmergeSQLite
 import DocmergeTestSupport
 import Foundation
 import Testing
@@ -131,7 +130,16 @@ import Testing
 
         // A database of an older schema: read-only commands say so and change nothing.
         let old = dir.file("old.sqlite")
-        do { _ = try Schema.migrator.migrate(try Connection(path: old), upTo: 1) }
+        let first = try #require(Schema.migrator.migrations.first)
+        let created = try sqlite3Tool(old, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE schema_migrations(id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+            BEGIN IMMEDIATE;
+            \(first.sql);
+            INSERT INTO schema_migrations(id, name, applied_at) VALUES (1, '\(first.name)', '2026-01-01T00:00:00Z');
+            COMMIT;
+            """)
+        #expect(created.status == 0, "\(created.output)")
         for command in [["review", "list"], ["audit", "verify"], ["bundle", "MRN-1"], ["metrics"], ["history", "MRN-1"]] {
             let result = try DocmergeBinary.run(command + ["--db", old])
             #expect(result.status == 1 && result.stderr.contains("read-only commands never migrate"), "\(command): \(result.stderr)")

@@ -26,7 +26,10 @@ import Testing
         #expect(eventually { files(in: inbox + "/processed").count == 3 })
         let store = try RecordStore(path: db)
         #expect(eventually {
-            (try? store.db.scalarInt("SELECT count(*) FROM documents WHERE document_id LIKE 'fail-%' AND review_status = 'flagged' AND is_merged = 0 AND flag_reason LIKE 'merge failed%injected I/O fault%'")) == 2
+            (try? store.documentStates().filter {
+                $0.documentID.hasPrefix("fail-") && $0.status == .flagged && !$0.isMerged
+                    && ($0.flagReason ?? "").hasPrefix("merge failed") && ($0.flagReason ?? "").contains("injected I/O fault")
+            }.count) == 2
         })
         #expect(waiting(in: inbox) == ["fail-1.json", "fail-2.json"], "failed files stay in the inbox")
         #expect(runner.isRunning)
@@ -40,8 +43,8 @@ import Testing
         #expect(eventually { waiting(in: inbox).isEmpty && files(in: inbox + "/processed").count == 5 })
         runner.terminate()
         #expect(runner.wait().status == 0)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents WHERE is_merged = 1") == 5)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM resources") == 25)
+        #expect(try store.documentStates().filter(\.isMerged).count == 5)
+        #expect(try store.resourceCount() == 25)
         #expect(try store.metrics().mergeFailures == 2)
         #expect(try store.verifyAudit().problem == nil)
     }
@@ -54,7 +57,7 @@ import Testing
         let (inbox, db) = try dir.site()
         try drop(DocumentBuilder.clinical(id: "seed", mrn: "MRN-1").bytes, name: "seed.json", into: inbox)
         #expect(try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--once", "--quiet"]).status == 0)
-        let pages = try RecordStore(path: db).db.scalarInt("PRAGMA page_count") ?? 0
+        let pages = try RecordStore(path: db).pageCount()
         let config = try testConfig(in: dir, ["retry_attempts": 2, "park_seconds": 0.3, "max_db_pages": pages + 8])
         let runner = try RunnerProcess(watch: inbox, db: db, config: config)
         for i in 0..<60 {
@@ -75,8 +78,8 @@ import Testing
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(waiting(in: inbox).isEmpty)
         let store = try RecordStore(path: db)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents WHERE is_merged = 1") == 61)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM resources") == 5 + 60 * 8)
+        #expect(try store.documentStates().filter(\.isMerged).count == 61)
+        #expect(try store.resourceCount() == 5 + 60 * 8)
         #expect(try store.verifyAudit().problem == nil)
     }
 }

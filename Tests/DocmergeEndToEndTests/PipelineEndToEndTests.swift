@@ -47,9 +47,9 @@ import Testing
         var expected = 0
         for i in 0..<25 { expected += 8 * ((1 + i % 4) + (i % 3)) }
         expected += 5 + 2 + 3   // twice, same-id, the re-extraction's latest
-        #expect(try store.db.scalarInt("SELECT count(*) FROM resources") == expected)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents") == 203)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM resources WHERE document_id = 'reextracted'") == 3)
+        #expect(try store.resourceCount() == expected)
+        #expect(try store.documentCount() == 203)
+        #expect(try store.mergedResources(documentID: "reextracted").count == 3)
         let bundle = try JSONParser.parse(try store.bundle(mrn: "MRN-ONE"))
         let ids = (bundle["entry"]?.arrayValue ?? []).filter { entry in
             !(entry["resource"]?["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "generated" }
@@ -57,7 +57,7 @@ import Testing
         #expect(ids.count == expected + 1 && Set(ids).count == ids.count)
         #expect(try store.verifyAudit().problem == nil)
         let lines = try String(contentsOfFile: dir.file("audit.jsonl"), encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == (try store.db.scalarInt("SELECT count(*) FROM audit") ?? -1))
+        #expect(lines.count == (try store.auditRows(after: 0, limit: Int.max).count))
     }
 
     /// Every refusal case of the ingest spec: the file moves to rejected/ unchanged, the
@@ -112,8 +112,8 @@ import Testing
             #expect((error["error"]?.stringValue ?? "").count > 10)
         }
         let store = try RecordStore(path: db)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents") == 2)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM resources") == 10)
+        #expect(try store.documentCount() == 2)
+        #expect(try store.resourceCount() == 10)
         #expect(try store.patient(mrn: "MRN-B") == nil)
     }
 
@@ -130,7 +130,7 @@ import Testing
         #expect(files(in: inbox + "/rejected") == ["bad-1.error.json", "bad-1.json", "bad-2.error.json", "bad-2.json", "bad.error.json", "bad.json"])
         let kept = try String(contentsOfFile: inbox + "/rejected/bad-2.json", encoding: .utf8)
         #expect(kept == "{ broken 2", "each refused file kept byte for byte under its own name")
-        #expect(try RecordStore(path: db).db.scalarInt("SELECT count(*) FROM documents") == 3)
+        #expect(try RecordStore(path: db).documentCount() == 3)
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -154,7 +154,7 @@ import Testing
         // Nothing half-done: every file is either processed (and merged) or still waiting.
         let store = try RecordStore(path: db)
         let processed = files(in: inbox + "/processed")
-        let merged = try store.db.scalarInt("SELECT count(*) FROM documents") ?? -1
+        let merged = try store.documentCount()
         #expect(processed.count == merged)
         #expect(processed.count + waiting(in: inbox).count == 101)
         #expect(try store.verifyAudit().problem == nil)

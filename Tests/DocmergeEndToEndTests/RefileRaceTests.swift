@@ -41,13 +41,12 @@ import Testing
         #expect(runner.wait().status == 0)
 
         let store = try RecordStore(path: db)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM documents WHERE document_id LIKE 'late-%' AND is_merged = 1") == 150)
-        #expect(try store.db.scalarInt("SELECT count(*) FROM resources") == (150 + 10 + 1) * 5)
-        let placed = try store.db.query("SELECT p.mrn, r.body FROM resources r JOIN patients p ON p.id = r.patient_id WHERE r.document_id = 'wrong'") {
-            ($0.text(0), String(decoding: $0.bytes(1), as: UTF8.self))
-        }
-        #expect(placed.count == 5 && placed.allSatisfy { $0.0 == "MRN-B" && !$0.1.contains("Patient/MRN-A") })
-        #expect(placed.filter { $0.1.contains("\"Patient/MRN-B\"") }.count == 5)
+        #expect(try store.documentStates().filter { $0.documentID.hasPrefix("late-") && $0.isMerged }.count == 150)
+        #expect(try store.resourceCount() == (150 + 10 + 1) * 5)
+        let placed = try store.mergedResources(documentID: "wrong").map { String(decoding: $0.body, as: UTF8.self) }
+        let inB = try sqlite3Tool(db, "SELECT count(*) FROM resources r JOIN patients p ON p.id = r.patient_id WHERE r.document_id = 'wrong' AND p.mrn = 'MRN-B';")
+        #expect(placed.count == 5 && inB.output.trimmingCharacters(in: .whitespacesAndNewlines) == "5" && placed.allSatisfy { !$0.contains("Patient/MRN-A") })
+        #expect(placed.filter { $0.contains("\"Patient/MRN-B\"") }.count == 5)
         #expect(try store.documentDetail("wrong").summary.mrn == "MRN-B")
         // Each patient's record versions move forward in audit order, through both kinds of writer.
         for mrn in ["MRN-A", "MRN-B"] {

@@ -41,7 +41,7 @@ import Testing
         }
         // Make the retry example meaningful: one failed merge to retry.
         let store = try RecordStore(path: site + "/docmerge.sqlite")
-        try store.db.execute("UPDATE documents SET flag_codes = 'merge_failed', is_merged = 0 WHERE document_id = 'demo-doc-0006'")
+        #expect(try sqlite3Tool(site + "/docmerge.sqlite", "UPDATE documents SET flag_codes = 'merge_failed', is_merged = 0 WHERE document_id = 'demo-doc-0006';").status == 0)
         // And two re-ingest conflicts to end: a person decided, then a newer extraction arrived.
         for id in ["demo-doc-0003", "demo-doc-0009"] {
             try store.markCorrect(documentID: id, reviewer: "steward.bo")

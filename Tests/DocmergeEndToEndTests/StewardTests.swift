@@ -51,14 +51,14 @@ import Testing
     @Test(.enabled(if: canSwitchUser), .timeLimit(.minutes(1)))
     func aStewardWithoutWriteAccessGetsOneSentenceAndTheGroupSetUpWorks() throws {
         let (dir, _, db) = try site()
-        let before = try RecordStore(path: db).db.scalarInt("SELECT count(*) FROM audit")
+        let before = try RecordStore(path: db).auditRows(after: 0, limit: Int.max).count
         // Readable, not writable, by another user.
         Self.chmod(dir.path, 0o755)
         for f in try FileManager.default.contentsOfDirectory(atPath: dir.path) { Self.chmod(dir.file(f), 0o644) }
         let refused = try Self.runAs(groups: [], ["review", "mark-correct", "doc-0", "--db", db])
         #expect(refused.status == 4)
         #expect(refused.stderr == "You cannot write \(db); run as the docmerge user or join its group.\n")
-        #expect(try RecordStore(path: db).db.scalarInt("SELECT count(*) FROM audit") == before, "nothing written")
+        #expect(try RecordStore(path: db).auditRows(after: 0, limit: Int.max).count == before, "nothing written")
         // The Runbook's set-up: the stewards' group owns the directory (setgid) and files, group-writable.
         let group: gid_t = 100
         Self.chmod(dir.path, 0o2770, group: group)
@@ -78,7 +78,7 @@ import Testing
         let entries = dir.file("fixed.json")
         try Data("[\(DocumentBuilder.condition(id: "c0", code: "1", display: "fixed").text)]".utf8).write(to: URL(fileURLWithPath: entries))
         let store = try RecordStore(path: db)
-        try store.db.execute("UPDATE documents SET flag_codes = 'merge_failed', is_merged = 0 WHERE document_id = 'doc-2'")
+        #expect(try sqlite3Tool(db, "UPDATE documents SET flag_codes = 'merge_failed', is_merged = 0 WHERE document_id = 'doc-2';").status == 0)
         let commands: [([String], String)] = [
             (["review", "mark-correct", "doc-0", "--reviewer", "dr.lee", "--reason", "looks right"], "dr.lee"),
             (["review", "correct", "doc-1", "--entries", entries, "--reason", "typo"], me.user),
@@ -87,7 +87,7 @@ import Testing
             (["review", "rollback", "doc-2"], me.user),
         ]
         for (args, actor) in commands {
-            let seq = try store.db.scalarInt("SELECT max(seq) FROM audit") ?? 0
+            let seq = try store.auditRows(after: 0, limit: Int.max).last?.seq ?? 0
             let result = try DocmergeBinary.run(args + ["--db", db])
             #expect(result.status == 0, "\(args): \(result.stderr)")
             let rows = try store.auditRows(after: seq)

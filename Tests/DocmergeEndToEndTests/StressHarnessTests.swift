@@ -32,12 +32,12 @@ import Testing
         var withReingests = expected
         withReingests.files += (try FileManager.default.contentsOfDirectory(atPath: dir.file("inbox/processed"))).filter { $0.hasPrefix("zz-reingest") }
 
-        let victim = try #require(try RecordStore(path: db).db.first("SELECT id, document_id FROM resources ORDER BY id LIMIT 1") { ($0.int(0), $0.text(1)) })
+        let victim = try #require(try Self.resourceRow(db, "SELECT id, document_id FROM resources ORDER BY id LIMIT 1;"))
         #expect(try sqlite3Tool(db, "DELETE FROM resources WHERE id = \(victim.0);").status == 0)
         let afterDelete = try Checker(expected: withReingests, inbox: dir.file("inbox"), dbPath: db).run()
         #expect(afterDelete.violations(of: "2").contains { $0.hasPrefix(victim.1) }, "a deleted resource row is reported")
 
-        let copy = try #require(try RecordStore(path: db).db.first("SELECT id, document_id FROM resources ORDER BY id DESC LIMIT 1") { ($0.int(0), $0.text(1)) })
+        let copy = try #require(try Self.resourceRow(db, "SELECT id, document_id FROM resources ORDER BY id DESC LIMIT 1;"))
         #expect(try sqlite3Tool(db, "INSERT INTO resources(patient_id, document_id, resource_type, doc_key, fhir_id, version_id, content_hash, body) SELECT patient_id, document_id, resource_type, doc_key || '-copy', fhir_id, version_id, content_hash, body FROM resources WHERE id = \(copy.0);").status == 0)
         let afterDuplicate = try Checker(expected: withReingests, inbox: dir.file("inbox"), dbPath: db).run()
         #expect(afterDuplicate.violations(of: "2").contains { $0.contains("stored more than once") }, "a duplicated resource is reported")
@@ -48,5 +48,12 @@ import Testing
         #expect(!afterAuditDrop.violations(of: "5").isEmpty, "a dropped audit row is reported")
         #expect(!afterAuditDrop.passed)
     }
-}
 
+    /// One resource row's id and document, read with the `sqlite3` tool (the test tampers
+    /// with rows the store's API never names).
+    static func resourceRow(_ db: String, _ sql: String) throws -> (Int, String)? {
+        let fields = try sqlite3Tool(db, sql).output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|", maxSplits: 1)
+        guard fields.count == 2, let id = Int(fields[0]) else { return nil }
+        return (id, String(fields[1]))
+    }
+}

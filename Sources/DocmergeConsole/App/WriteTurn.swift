@@ -27,6 +27,4 @@ final class MetricsCache: Sendable {
         entry.withLock { $0 = (now, fresh) }
         return fresh
     }
-
-    func invalidate() { entry.withLock { $0 = nil } }
 }

@@ -71,11 +71,6 @@ public final class SessionStore: Sendable {
         sessions.withLock { $0[Self.key(token)] = nil }
     }
 
-    /// Ends every session of an account (its password changed or it was removed).
-    public func endAll(name: String) {
-        sessions.withLock { $0 = $0.filter { $0.value.name != name } }
-    }
-
     private func isLive(_ s: Session, at: Date) -> Bool {
         at.timeIntervalSince(s.lastSeen) < idleSeconds && at.timeIntervalSince(s.created) < maxSeconds
     }

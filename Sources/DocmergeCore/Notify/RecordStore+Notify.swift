@@ -54,11 +54,6 @@ extension RecordStore {
         }
     }
 
-    /// Seconds since 1970 of the next pending attempt, if any.
-    public func notifyNextAttempt() throws -> Double? {
-        try db.first("SELECT min(next_attempt) FROM notify_events WHERE state = 'pending'") { $0.optionalDouble(0) } ?? nil
-    }
-
     /// Records one attempt: `failures` channels failed (with `error`); the event is
     /// delivered when every channel has taken it, given up at `giveUp`, else retried at `retryAt`.
     public func notifyAttempted(_ rowID: Int, channelsDone: Set<String>, failures: Int, error: String?, delivered: Bool,

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import DocmergeConcurrency
 import DocmergeCore
 import DocmergeModel
 import Dispatch

@@ -74,7 +74,6 @@ public actor IngestStage {
         }
     }
 
-    public var inFlightCount: Int { inFlight.count }
     public var unsettledCount: Int { unsettled.count }
 
     private func scan(_ output: WorkQueue<FileTicket>) async {

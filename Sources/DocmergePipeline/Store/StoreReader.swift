@@ -1,3 +1,4 @@
+import DocmergeConcurrency
 import DocmergeCore
 import DocmergeModel
 

@@ -1,8 +1,9 @@
 import Dispatch
 
 /// A serial executor backed by a serial `DispatchQueue`. An actor that does blocking
-/// work (SQLite calls, file moves, metrics files) runs on one of these, so the blocking
-/// never ties up a thread of the cooperative pool (GRDB's pattern).
+/// work (SQLite calls, file moves, metrics files, the notifier's hooks and HTTP) runs on
+/// one of these, so the blocking never ties up a thread of the cooperative pool, nor the
+/// merge path (GRDB's pattern).
 public final class SerialQueueExecutor: SerialExecutor {
     private let queue: DispatchQueue
 
