@@ -1,12 +1,13 @@
 import DocmergeModel
 
 /// The patient-level decision for one document, pure: replay / stale / people-win /
-/// merge, the versions it rests on, and the row changes it expects. The patient's merge
-/// actor runs it on the state it holds. Returns the command and the state the patient and
-/// document will be in once it commits, so the next document can be planned on top of
-/// this one. A replay is settled here (nothing goes to the database); everything else is
-/// written by the store's merge, which re-reads what it needs in its transaction (the
-/// registry checks, cross-document references) and refuses a plan whose versions moved.
+/// merge, the registry checks (5–7) and the registry policy, the versions it rests on,
+/// and the row changes it expects. The patient's merge actor runs it on the state it
+/// holds. Returns the command and the state the patient and document will be in once it
+/// commits, so the next document can be planned on top of this one. A replay is settled
+/// here (nothing goes to the database). The store writes a merge with the findings planned
+/// here (it does not judge the document again), after checking that the versions the plan
+/// rests on did not move; it still resolves cross-document references in its transaction.
 public struct MergeDecision: Sendable {
     public let command: MergeCommand
     public let patientAfter: PatientSnapshot
@@ -22,7 +23,8 @@ public struct MergeDecision: Sendable {
     }
 
     public static func plan(_ document: PreparedDocument, documentFindings: [Finding], patient: PatientSnapshot,
-                            existing: DocumentSnapshot?, sampleRate: Double, actor: String = "pipeline") -> MergeDecision {
+                            existing: DocumentSnapshot?, sampleRate: Double, actor: String = "pipeline",
+                            movedFromVersion: Int? = nil) -> MergeDecision {
         let x = document.extraction
         let hash = document.contentHash
         func decided(_ action: MergeCommand.Action, records: Bool = false,
@@ -30,12 +32,20 @@ public struct MergeDecision: Sendable {
             var after = documentAfter ?? existing
             if records { after?.seenHashes.insert(hash) }
             let command = MergeCommand(document: document, expectedPatientVersion: patient.isRegistered ? patient.version : nil,
-                                       expectedDocumentVersion: existing?.version,
+                                       expectedDocumentVersion: existing?.version ?? movedFromVersion,
                                        recordsExtraction: records, action: action, actor: actor)
             return MergeDecision(command: command, patientAfter: patientAfter ?? patient, documentAfter: after)
         }
-        if let existing, existing.mrn != x.mrn {
+        // Rolled back from another patient's record: it arrives here as a new document would.
+        let movedFrom = existing.map { $0.mrn != x.mrn && $0.status == .rejected && !$0.isMerged } ?? false
+        if let existing, existing.mrn != x.mrn, !movedFrom {
             return decided(.refused(ExtractionError(path: "$.patient.mrn", message: "document \(x.documentID) is already merged for patient \(existing.mrn); this file names patient \(x.mrn)")))
+        }
+        if movedFrom { return plan(document, documentFindings: documentFindings, patient: patient, existing: nil,
+                                   sampleRate: sampleRate, actor: actor, movedFromVersion: existing?.version) }
+        let policy = document.thresholds.unknownPatient
+        if existing == nil && !patient.isRegistered && policy == .reject {
+            return decided(.refused(UnknownPatientPolicy.refusal(mrn: x.mrn)))
         }
         let seenBefore = existing?.seenHashes.contains(hash) ?? false
         if let existing, seenBefore {
@@ -51,15 +61,24 @@ public struct MergeDecision: Sendable {
             }
             if existing.humanDecision { return decided(.conflict(existing.status), records: !seenBefore) }
         }
-        var registry = patient.registry
-        if registry == nil {
+        // Checks 5–7, on the registry as this plan knows it (the version check makes sure
+        // it is the registry the write finds). An unregistered patient is registered from
+        // this document, so its demographics are the document's own.
+        let registry: RegistryDemographics
+        var registeredBy = patient.registeredBy
+        if let known = patient.registry {
+            registry = known
+        } else {
             let d = PatientRegistration(x)
             registry = RegistryDemographics(name: d.name, birthDate: d.birthDate)
+            if policy == .registerAndFlag { registeredBy = x.documentID }
         }
-        // The registry checks (5–7) run with the write, which re-reads the registry row in
-        // its transaction; the prediction here needs only whether the document is flagged
-        // by the document-only checks (the replay line's status).
-        let findings = documentFindings
+        let check = QualityCheck(thresholds: document.thresholds)
+        var findings = documentFindings
+        if let evidence = x.documentPatient.map({ PatientEvidence(patient: $0.resource) }) {
+            findings += check.conflicts(evidence, registry)
+        }
+        if registeredBy == x.documentID { findings.append(QualityCheck.newPatient(mrn: x.mrn)) }
         var current = existing?.resources ?? [:]
         var inserts: [PlannedResource] = []
         var updates: [MergeWrite.Update] = []
@@ -92,7 +111,7 @@ public struct MergeDecision: Sendable {
             extractedAt: x.extractedAtText, version: write.documentVersionAfter,
             seenHashes: (existing?.seenHashes ?? []).union([hash]), resources: after)
         return decided(.merge(write), records: !seenBefore,
-                       patientAfter: PatientSnapshot(mrn: x.mrn, registry: registry, version: recordVersion),
+                       patientAfter: PatientSnapshot(mrn: x.mrn, registry: registry, registeredBy: registeredBy, version: recordVersion),
                        documentAfter: documentAfter)
     }
 }

@@ -29,15 +29,20 @@ public struct DocumentSnapshot: Sendable, Equatable {
 }
 
 /// What a patient's merge actor holds between documents: the registry row (absent
-/// until the first document registers the patient) and the record version.
+/// until the first document registers the patient), the document that registered it
+/// under `register_and_flag` (check 7 belongs to that document), and the record version.
+/// A registry change by another process bumps the version, so a plan made on a stale
+/// snapshot fails its version check and is made again.
 public struct PatientSnapshot: Sendable, Equatable {
     public let mrn: String
     public var registry: RegistryDemographics?
+    public var registeredBy: String?
     public var version: Int
     public var isRegistered: Bool { registry != nil }
-    public init(mrn: String, registry: RegistryDemographics?, version: Int) {
+    public init(mrn: String, registry: RegistryDemographics?, registeredBy: String? = nil, version: Int) {
         self.mrn = mrn
         self.registry = registry
+        self.registeredBy = registeredBy
         self.version = version
     }
 }

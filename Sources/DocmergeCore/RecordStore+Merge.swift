@@ -117,9 +117,18 @@ extension RecordStore {
         if let expected = premise?.expectedPatientVersion, patient.version != expected {
             throw VersionMoved(mrn: x.mrn, documentID: x.documentID)
         }
-        let thresholds = document.thresholds
-        let findings = QualityCheck(thresholds: thresholds).evaluate(x, registry: patient.demographics,
-                                                                     registeredPatient: patient.registered(by: x.documentID))
+        let judged = { QualityCheck(thresholds: document.thresholds).evaluate(x, registry: patient.demographics,
+                                                                             registeredPatient: patient.registered(by: x.documentID)) }
+        // A planned merge was judged by the patient's actor on the registry row whose
+        // version was just checked: the transaction does not judge it again (debug builds
+        // check that both agree).
+        let findings: [Finding]
+        if let premise, case .merge(let planned) = premise.action {
+            findings = planned.findings
+            assert(findings == judged(), "the planned findings of \(x.documentID) differ from the registry's")
+        } else {
+            findings = judged()
+        }
         let clock = now()
         let at = Timestamp.format(clock)
         let plan = try linkAcrossDocuments(document.plan, patientRowID: patient.rowID)

@@ -5,7 +5,7 @@ extension RecordStore {
     /// The patient as the registry has it now (unregistered: no demographics, version 0).
     public func patientSnapshot(mrn: String) throws -> PatientSnapshot {
         guard let known = try patient(mrn: mrn) else { return PatientSnapshot(mrn: mrn, registry: nil, version: 0) }
-        return PatientSnapshot(mrn: mrn, registry: known.demographics, version: known.version)
+        return PatientSnapshot(mrn: mrn, registry: known.demographics, registeredBy: known.flaggedBy, version: known.version)
     }
 
     /// The document as stored now, with its seen extractions and its resources; nil if new.
