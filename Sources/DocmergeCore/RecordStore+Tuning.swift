@@ -13,9 +13,6 @@ extension RecordStore {
     /// Statements this connection has stepped so far (the benchmark's cost per document).
     public var statementsRun: Int { db.statementsRun }
 
-    /// The page cache of this connection, in KiB (SQLite's default is 2 MiB).
-    public func setCache(kibibytes: Int) throws { try db.execute("PRAGMA cache_size = -\(max(64, kibibytes))") }
-
     /// Savepoint and statement journals stay in memory (the writer's group commits: on
     /// disk they were 60% of the bytes the runner wrote, a temporary file per commit).
     /// Not for connections that sort large results: their spills would stay in memory too.

@@ -43,9 +43,6 @@ public actor StoreStage {
         let store = try RecordStore(path: path, busyTimeoutMs: settings.busyTimeoutMs)
         if let pages = faults.maxDbPages, pages > 0 { try store.limitPages(pages) }
         try store.limitJournal(bytes: 64 * 1024 * 1024)
-        // A group commit's dirty pages fit: with SQLite's 2 MiB they spilled into the log
-        // mid-transaction and were written again at the commit.
-        try store.setCache(kibibytes: 8 * 1024)
         try store.keepJournalsInMemory()
         // Commits only append to the log; copying it into the database (and syncing that)
         // happens on the checkpointer's thread: landed→committed p99 at 1,000 documents/s
