@@ -59,6 +59,34 @@ import Testing
         #expect(try other.documentSnapshot(documentID: "a-1")?.resources.isEmpty == true, "the rollback stands")
     }
 
+    /// The registry row changes elsewhere (an import) after the actor has the patient: the
+    /// plan for the next document, judged on the old row, fails its version check, and the
+    /// document is judged again on the new row (checks 5–7 run in the actor, not the store).
+    @Test(.timeLimit(.minutes(1))) func aRegistryChangeElsewhereIsJudgedOnTheNewRow() async throws {
+        func document(_ id: String) -> DocumentBuilder {
+            var b = DocumentBuilder.clinical(id: id, mrn: "MRN-A")
+            b.addPatientEntry(name: "Doe", given: ["Jane", "Q."], birthDate: "1950-03-02")
+            return b
+        }
+        let rig = try PipelineRig(maxLive: 100)
+        async let running: Void = rig.run()
+        try rig.send(document("a-1"))
+        #expect(await rig.waitDone(1).count == 1)
+        let other = try RecordStore(path: rig.db)
+        _ = try other.importPatients([PatientRecord(mrn: "MRN-A", name: "Jane Q. Doe", birthDate: "1961-07-09")])
+        try rig.send(document("a-2"))
+        let done = await rig.waitDone(1)
+        rig.input.finish()
+        await running
+        guard case .processed = try #require(done.first) else { Issue.record("a-2 not merged: \(done)"); return }
+        let actor = try #require(rig.actors.all.first)
+        #expect(await actor.replans == 1)
+        let states = Dictionary(uniqueKeysWithValues: try other.documentStates().map { ($0.documentID, $0) })
+        #expect(states["a-2"]?.status == .flagged)
+        #expect(states["a-2"]?.flagCodes == [FlagCode.birthDateMismatch.rawValue])
+        #expect(states["a-1"]?.flagCodes == [FlagCode.newPatient.rawValue], "a-1 registered the patient")
+    }
+
     /// Documents of one patient planned on top of each other while the first is in flight
     /// come out as if merged one at a time (same document re-extracted, then replayed).
     @Test(.timeLimit(.minutes(1))) func documentsPlannedOnTopOfEachOtherMergeInOrder() async throws {
