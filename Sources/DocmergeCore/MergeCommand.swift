@@ -39,7 +39,14 @@ public struct MergeWrite: Sendable {
     }
 
     public let status: ReviewStatus
+    /// Judged on `registry` and `registeredBy`: the store writes them only if the patient's
+    /// row holds exactly that (else the command is planned again).
     public let findings: [Finding]
+    /// The registry row the findings were judged on (the document's own demographics when
+    /// the write registers the patient).
+    public let registry: RegistryDemographics
+    /// The document the row says registered the patient under `register_and_flag`.
+    public let registeredBy: String?
     public let sampled: Bool
     /// "merge", "re_merge" or "retry_merge".
     public let auditAction: String

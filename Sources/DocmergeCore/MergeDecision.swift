@@ -41,8 +41,11 @@ public struct MergeDecision: Sendable {
         if let existing, existing.mrn != x.mrn, !movedFrom {
             return decided(.refused(ExtractionError(path: "$.patient.mrn", message: "document \(x.documentID) is already merged for patient \(existing.mrn); this file names patient \(x.mrn)")))
         }
-        if movedFrom { return plan(document, documentFindings: documentFindings, patient: patient, existing: nil,
-                                   sampleRate: sampleRate, actor: actor, movedFromVersion: existing?.version) }
+        if movedFrom, let existing {
+            let fresh = plan(document, documentFindings: documentFindings, patient: patient, existing: nil,
+                             sampleRate: sampleRate, actor: actor, movedFromVersion: existing.version)
+            return fresh.carrying(existing)
+        }
         let policy = document.thresholds.unknownPatient
         if existing == nil && !patient.isRegistered && policy == .reject {
             return decided(.refused(UnknownPatientPolicy.refusal(mrn: x.mrn)))
@@ -101,7 +104,7 @@ public struct MergeDecision: Sendable {
         let recordVersion = patient.version + (changed ? 1 : 0)
         let status: ReviewStatus = findings.isEmpty ? .autoApproved : .flagged
         let write = MergeWrite(
-            status: status, findings: findings,
+            status: status, findings: findings, registry: registry, registeredBy: registeredBy,
             sampled: status == .autoApproved && QualitySample.isSampled(documentID: x.documentID, rate: sampleRate),
             auditAction: existing == nil ? "merge" : (existing?.contentHash == hash ? "retry_merge" : "re_merge"),
             inserts: inserts, updates: updates, deletes: deletes, recordVersionAfter: recordVersion,
@@ -113,5 +116,20 @@ public struct MergeDecision: Sendable {
         return decided(.merge(write), records: !seenBefore,
                        patientAfter: PatientSnapshot(mrn: x.mrn, registry: registry, registeredBy: registeredBy, version: recordVersion),
                        documentAfter: documentAfter)
+    }
+}
+
+extension MergeDecision {
+    /// A document rolled back from another patient's record, planned as new: the state it
+    /// will be in keeps the old row's version count and seen extractions, as the store keeps
+    /// the row (it moves it to this patient).
+    func carrying(_ moved: DocumentSnapshot) -> MergeDecision {
+        var after = moved   // refused: the row stays as it is
+        if case .merge = command.action, var planned = documentAfter {
+            planned.seenHashes.formUnion(moved.seenHashes)
+            planned.version = moved.version + 1
+            after = planned
+        }
+        return MergeDecision(command: command, patientAfter: patientAfter, documentAfter: after)
     }
 }

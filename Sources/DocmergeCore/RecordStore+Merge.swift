@@ -119,11 +119,16 @@ extension RecordStore {
         }
         let judged = { QualityCheck(thresholds: document.thresholds).evaluate(x, registry: patient.demographics,
                                                                              registeredPatient: patient.registered(by: x.documentID)) }
-        // A planned merge was judged by the patient's actor on the registry row whose
-        // version was just checked: the transaction does not judge it again (debug builds
-        // check that both agree).
+        // A planned merge was judged by the patient's actor on a registry row: if the row
+        // here is exactly that one, the transaction does not judge it again (debug builds
+        // check that both agree); if not (a command before it failed alone, or another
+        // process registered the patient at the version the plan predicted), it is planned
+        // again.
         let findings: [Finding]
         if let premise, case .merge(let planned) = premise.action {
+            guard patient.demographics == planned.registry, patient.flaggedBy == planned.registeredBy else {
+                throw VersionMoved(mrn: x.mrn, documentID: x.documentID)
+            }
             findings = planned.findings
             assert(findings == judged(), "the planned findings of \(x.documentID) differ from the registry's")
         } else {

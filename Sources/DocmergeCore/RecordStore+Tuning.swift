@@ -29,6 +29,9 @@ extension RecordStore {
         return true
     }
 
-    /// Background checkpoints run so far.
-    public var backgroundCheckpoints: Int { checkpointer?.runs ?? 0 }
+    /// Whether a checkpointer copies the log (false: the commits checkpoint themselves).
+    public var checkpointsInBackground: Bool { checkpointer != nil }
+
+    /// Background checkpoints run so far, and how many of them failed.
+    public var backgroundCheckpoints: (runs: Int, failed: Int) { (checkpointer?.runs ?? 0, checkpointer?.failures ?? 0) }
 }

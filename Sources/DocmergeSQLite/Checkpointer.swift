@@ -18,20 +18,24 @@ public final class Checkpointer: Sendable {
         /// Frames of the current log already copied (0 after the log starts over).
         var copied = 0
         var runs = 0
+        var failures = 0
     }
 
     public init(path: String, frames: Int = 1_000) throws {
         self.frames = max(1, frames)
-        self.owner = ConnectionOwner(try Connection(path: path, options: .init(busyTimeoutMilliseconds: 0)))
+        // Opening reads the schema once; a checkpoint itself never waits (PASSIVE).
+        self.owner = ConnectionOwner(try Connection(path: path, options: .init(busyTimeoutMilliseconds: 2_000)))
     }
 
     /// Checkpoints run so far (for tests and the verbose cost line).
     public var runs: Int { state.withLock { $0.runs } }
+    /// Checkpoints that failed (busy, I/O, full disk): the writer's backstop still bounds the log.
+    public var failures: Int { state.withLock { $0.failures } }
 
     /// Called by the writer after a commit that left `walFrames` frames in the log.
     func committed(walFrames: Int) {
         let wanted = state.withLock { s -> Bool in
-            if walFrames < s.copied { s.copied = 0 }   // the log started over
+            if walFrames <= s.copied { s.copied = 0 }   // the log started over
             guard !s.queued, walFrames - s.copied >= frames else { return false }
             s.queued = true
             return true
@@ -46,7 +50,7 @@ public final class Checkpointer: Sendable {
         let rc = sqlite3_wal_checkpoint_v2(owner.connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
         state.withLock { s in
             s.runs += 1
-            if rc == SQLITE_OK { s.copied = Int(copied) }
+            if rc == SQLITE_OK { s.copied = Int(copied) } else { s.failures += 1 }
         }
     }
 

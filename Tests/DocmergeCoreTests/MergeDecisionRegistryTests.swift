@@ -49,4 +49,29 @@ import Testing
         guard case .refused(let error) = planned.command.action else { Issue.record("not refused"); return }
         #expect(error.message.contains("MRN-9"))
     }
+
+    /// Planned commands written by the store keep the planned flags; a command planned on a
+    /// registration that did not happen (the registering document's command failed alone)
+    /// finds another row than it was judged on and is planned again, even at the same version.
+    @Test func theStoreWritesPlannedFlagsOnlyOnTheRowTheyWereJudgedOn() throws {
+        let t = try TestStore()
+        var patientOnly = DocumentBuilder(id: "doc-1", mrn: "MRN-1")
+        patientOnly.addPatientEntry(name: "Doe", given: ["Jane", "Q."], birthDate: "1950-03-02")
+        let first = plan(try patientOnly.prepared(), on: PatientSnapshot(mrn: "MRN-1", registry: nil, version: 0))
+        let second = plan(try document("doc-2"), on: first.patientAfter)
+        #expect(second.command.expectedPatientVersion == 0, "doc-1 merges nothing, so the version stays 0")
+
+        // doc-2 alone: the store registers the patient from doc-2, at version 0 too.
+        let alone = try t.store.write([.planned(second.command)])
+        guard case .failure(let error) = try #require(alone.first) else { Issue.record("written: \(alone)"); return }
+        #expect(error is VersionMoved)
+        #expect(try t.store.patient(mrn: "MRN-1") == nil, "nothing of doc-2 was kept")
+
+        // Both, in order: the stored flags are the planned ones.
+        let both = try t.store.write([.planned(first.command), .planned(second.command)])
+        #expect(both.count == 2)
+        let states = Dictionary(uniqueKeysWithValues: try t.store.documentStates().map { ($0.documentID, $0.flagCodes) })
+        #expect(states["doc-1"] == [FlagCode.noResources.rawValue, FlagCode.newPatient.rawValue])
+        #expect(states["doc-2"] == [])
+    }
 }

@@ -55,8 +55,8 @@ extension Stages {
             group.cancelAll()
             let summary = await store.summary
             let written = await store.statementsRun, read = await reader.statementsRun
-            let busyMs = await store.busyNanos / 1_000_000
-            logger.debug("cost: \(written) statements written and \(read) read for \(summary.files) files; the store was busy committing for \(busyMs) ms")
+            let busyMs = await store.busyNanos / 1_000_000, checkpoints = await store.backgroundCheckpoints
+            logger.debug("cost: \(written) statements written and \(read) read for \(summary.files) files; the store was busy committing for \(busyMs) ms; \(checkpoints.runs) background checkpoints (\(checkpoints.failed) failed)")
             return fatal
         }
     }
