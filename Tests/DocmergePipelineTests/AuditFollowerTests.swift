@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DocmergeCore
+import DocmergeModel
+import DocmergePipeline
+import DocmergeTestSupport
+import Foundation
+import Testing
+
+/// The audit follower on a real database and a real `audit.jsonl`, driven through its
+/// failure and recovery paths: after any of them every committed row is in the log once,
+/// in order, with no gap, byte for byte as the database holds it.
+@Suite struct AuditFollowerTests {
+    /// A database the test merges into, and the log the follower keeps beside it.
+    struct Site {
+        let dir = TemporaryDirectory("docmerge-audit-follower")
+        let db: String
+        let store: RecordStore
+        var log: String { dir.file("audit.jsonl") }
+        private var merged = 0
+
+        init() throws {
+            db = dir.file("db.sqlite")
+            store = try RecordStore(path: db)
+        }
+
+        /// Commits `count` more documents (each adds audit rows).
+        mutating func merge(_ count: Int) throws {
+            for _ in 0..<count {
+                merged += 1
+                let document = try DocumentBuilder.clinical(id: "d\(merged)", mrn: "MRN-\(merged % 3)")
+                    .prepared(thresholds: Thresholds(unknownPatient: .register))
+                _ = try store.merge(document)
+            }
+        }
+
+        var rows: [AuditRow] { get throws { try store.auditRows(after: 0, limit: 1_000_000) } }
+
+        func follower() -> AuditFollower { AuditFollower(dbPath: db, logger: Logger(level: .quiet)) }
+
+        func logBytes(_ path: String? = nil) throws -> [UInt8] {
+            Array(try Data(contentsOf: URL(fileURLWithPath: path ?? log)))
+        }
+
+        /// The log holds exactly the database's rows: each seq once, 1...n in order, same bytes.
+        func expectLogMatchesDatabase(_ when: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let bytes = try logBytes()
+            #expect(bytes.last == 0x0A, "\(when): the log ends with a complete line", sourceLocation: sourceLocation)
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map(Array.init)
+            let seqs = lines.map { (try? JSONParser.parse($0))?["seq"]?.numberValue.map(Int.init) ?? -1 }
+            let rows = try self.rows
+            try #require(!rows.isEmpty, sourceLocation: sourceLocation)
+            #expect(seqs == Array(1...rows.count), "\(when): seqs \(seqs)", sourceLocation: sourceLocation)
+            #expect(seqs == rows.map(\.seq), "\(when): the database's seqs", sourceLocation: sourceLocation)
+            #expect(lines == rows.map { Array($0.jsonLine.utf8) }, "\(when): the lines are the rows", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The append fails (the log's name is taken by a directory, which stops root too) for
+    /// two catch-ups while more rows commit; once the file is back, the same follower
+    /// re-reads the log's last line and appends exactly what is missing.
+    @Test func aFailedAppendResumesAfterTheLogsLastLineWithNoRepeatAndNoGap() async throws {
+        var site = try Site()
+        try site.merge(2)
+        let follower = site.follower()
+        await follower.catchUp()
+        try site.expectLogMatchesDatabase("first catch-up")
+        let before = try site.logBytes()
+
+        let kept = site.dir.file("audit.jsonl.kept")
+        try #require(rename(site.log, kept) == 0)
+        try FileManager.default.createDirectory(atPath: site.log, withIntermediateDirectories: false)
+        try site.merge(2)
+        await follower.catchUp()
+        try site.merge(1)
+        await follower.catchUp()
+        // Both appends failed: nothing reached the kept file and nothing went into the directory.
+        #expect(try site.logBytes(kept) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.log).isEmpty)
+        #expect(try site.rows.count > before.filter { $0 == 0x0A }.count, "rows committed that the log lacks")
+
+        try FileManager.default.removeItem(atPath: site.log)
+        try #require(rename(kept, site.log) == 0)
+        try site.merge(1)
+        await follower.catchUp()
+        try site.expectLogMatchesDatabase("after the failed appends")
+        // And it goes on from there.
+        try site.merge(1)
+        await follower.catchUp()
+        try site.expectLogMatchesDatabase("one more commit")
+    }
+
+    /// A follower killed mid-line leaves a torn last line; the next one (a restart) cuts
+    /// it off and appends from the last complete line, the torn row included, once.
+    @Test func aTornLastLineIsCutOffAndItsRowWrittenOnce() async throws {
+        var site = try Site()
+        try site.merge(2)
+        await site.follower().catchUp()
+        try site.expectLogMatchesDatabase("first follower")
+        let written = try site.logBytes().filter { $0 == 0x0A }.count
+
+        try site.merge(2)
+        // What a kill in the middle of the next append leaves: one row whole, half of the next.
+        let missing = try site.store.auditRows(after: written, limit: 2)
+        try #require(missing.count == 2)
+        var torn = Array(missing[0].jsonLine.utf8) + [0x0A]
+        let second = Array(missing[1].jsonLine.utf8)
+        torn += second[..<(second.count / 2)]
+        let fd = open(site.log, O_WRONLY | O_APPEND)
+        try #require(fd >= 0)
+        #expect(torn.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == torn.count)
+        close(fd)
+
+        await site.follower().catchUp()
+        try site.expectLogMatchesDatabase("after the restart")
+    }
+}
