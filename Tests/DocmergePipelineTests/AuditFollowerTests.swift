@@ -53,7 +53,8 @@ import Testing
             try #require(!rows.isEmpty, sourceLocation: sourceLocation)
             #expect(seqs == Array(1...rows.count), "\(when): seqs \(seqs)", sourceLocation: sourceLocation)
             #expect(seqs == rows.map(\.seq), "\(when): the database's seqs", sourceLocation: sourceLocation)
-            #expect(lines == rows.map { Array($0.jsonLine.utf8) }, "\(when): the lines are the rows", sourceLocation: sourceLocation)
+            #expect(lines.map { String(decoding: $0, as: UTF8.self) } == rows.map(\.jsonLine), "\(when): the lines are the rows",
+                    sourceLocation: sourceLocation)
         }
     }
 
@@ -114,5 +115,63 @@ import Testing
 
         await site.follower().catchUp()
         try site.expectLogMatchesDatabase("after the restart")
+    }
+
+    /// An append-only `audit.jsonl` (`chattr +a`, as an administrator may mark an audit
+    /// log): it can be read and appended to, never opened for update nor truncated. A
+    /// restarted follower still learns the last seq from it; behind a torn last line it
+    /// cannot cut off, it appends nothing until it can.
+    @Test(.enabled(if: AppendOnly.available, "needs chattr +a (root with CAP_LINUX_IMMUTABLE, a filesystem with the flag)"))
+    func anAppendOnlyLogIsResumedNeverRewritten() async throws {
+        var site = try Site()
+        try site.merge(2)
+        await site.follower().catchUp()
+        try #require(AppendOnly.set(site.log, true))
+        defer { AppendOnly.set(site.log, false) }
+        try site.merge(2)
+        await site.follower().catchUp()
+        try site.expectLogMatchesDatabase("a restart on the append-only log")
+
+        let written = try site.logBytes().filter { $0 == 0x0A }.count
+        try site.merge(1)
+        let next = try site.store.auditRows(after: written, limit: 1)
+        let line = try #require(next.first.map { Array($0.jsonLine.utf8) })
+        let fd = open(site.log, O_WRONLY | O_APPEND)
+        try #require(fd >= 0)
+        let half = Array(line[..<(line.count / 2)])
+        #expect(half.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == half.count)
+        close(fd)
+        let torn = try site.logBytes()
+        let follower = site.follower()
+        await follower.catchUp()
+        #expect(try site.logBytes() == torn, "nothing appended behind a torn line it cannot cut off")
+        try #require(AppendOnly.set(site.log, false))
+        await follower.catchUp()
+        try site.expectLogMatchesDatabase("once the log can be cut again")
+    }
+}
+
+/// Marks a file append-only (`chattr +a`): possible only with CAP_LINUX_IMMUTABLE.
+enum AppendOnly {
+    static let available: Bool = {
+        let dir = TemporaryDirectory("docmerge-append-only-probe")
+        let path = dir.file("probe")
+        guard FileManager.default.createFile(atPath: path, contents: nil), set(path, true) else { return false }
+        let update = open(path, O_RDWR | O_CLOEXEC)
+        if update >= 0 { close(update) }
+        return set(path, false) && update < 0
+    }()
+
+    @discardableResult
+    static func set(_ path: String, _ on: Bool) -> Bool {
+        let chattr = "/usr/bin/chattr"
+        guard FileManager.default.isExecutableFile(atPath: chattr) else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chattr)
+        process.arguments = [on ? "+a" : "-a", path]
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
     }
 }
