@@ -117,6 +117,25 @@ import Testing
         try site.expectLogMatchesDatabase("after the restart")
     }
 
+    /// A last line that is not an audit row (something else wrote to the log): the
+    /// follower cannot know where the log stands, so it appends nothing, rather than
+    /// every row again from seq 1; once the line is gone it goes on from the last row.
+    @Test func aLastLineThatIsNoAuditRowStopsTheFollowerRatherThanRewritingTheLog() async throws {
+        var site = try Site()
+        try site.merge(2)
+        await site.follower().catchUp()
+        let good = try site.logBytes()
+        try Data(good + Array("not an audit row\n".utf8)).write(to: URL(fileURLWithPath: site.log))
+        let foreign = try site.logBytes()
+        try site.merge(1)
+        let follower = site.follower()
+        await follower.catchUp()
+        #expect(try site.logBytes() == foreign, "nothing appended after a line it cannot read")
+        try Data(good).write(to: URL(fileURLWithPath: site.log))
+        await follower.catchUp()
+        try site.expectLogMatchesDatabase("once the foreign line is gone")
+    }
+
     /// An append-only `audit.jsonl` (`chattr +a`, as an administrator may mark an audit
     /// log): it can be read and appended to, never opened for update nor truncated. A
     /// restarted follower still learns the last seq from it; behind a torn last line it
