@@ -65,8 +65,22 @@ public actor AuditFollower {
     }
 
     /// The seq of the last complete line; a torn last line (crash mid-write) is cut off.
+    /// The log is only read here (an append-only log can be read, not opened for update)
+    /// and written only to cut a torn line. A log that exists but cannot be read, cut or
+    /// understood is an error, never "empty": starting again at seq 1 would write every
+    /// row twice.
     static func recoverLastSeq(_ path: String) throws -> Int {
-        guard let handle = FileHandle(forUpdatingAtPath: path) else { return 0 }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return 0 }
+            throw InboxError("Cannot read \(path) to find its last line: \(String(cString: strerror(errno))).")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw InboxError("\(path) is not a regular file.")
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         defer { try? handle.close() }
         let size = try handle.seekToEnd()
         guard size > 0 else { return 0 }
@@ -78,19 +92,28 @@ public actor AuditFollower {
             var end = tail.count
             if tail.last != 0x0A {
                 guard let newline = tail.lastIndex(of: 0x0A) else {
-                    if start == 0 { try handle.truncate(atOffset: 0); return 0 }
+                    if start == 0 { try cut(path, at: 0); return 0 }
                     window *= 4
                     continue
                 }
                 end = newline + 1
-                try handle.truncate(atOffset: start + UInt64(end))
+                try cut(path, at: start + UInt64(end))
             }
             let body = tail[..<(end - 1)]
             let lineStart = body.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
             if lineStart == 0 && start > 0 { window *= 4; continue }
             let line = Array(body[lineStart...])
-            guard let seq = (try? JSONParser.parse(line))?["seq"]?.numberValue else { return 0 }
+            guard let seq = (try? JSONParser.parse(line))?["seq"]?.numberValue else {
+                throw InboxError("The last line of \(path) is not an audit row; nothing is appended after it.")
+            }
             return Int(seq)
+        }
+    }
+
+    /// Cuts the log to `length` bytes (a torn last line off).
+    private static func cut(_ path: String, at length: UInt64) throws {
+        guard truncate(path, off_t(length)) == 0 else {
+            throw InboxError("Cannot cut the torn last line off \(path): \(String(cString: strerror(errno))).")
         }
     }
 

@@ -5,15 +5,19 @@ import Foundation
 import Synchronization
 
 /// A tiny HTTP server on 127.0.0.1 for webhook tests: answers the first `failures`
-/// requests with 500, the rest with 200, and keeps every request it read.
+/// requests with 500, the rest with 200, and keeps every request it read. A `silent`
+/// server reads each request whole and never answers nor closes (until it is released).
 final class LoopbackServer: Sendable {
     let port: UInt16
     private let fd: Int32
     private let requests = Mutex<[String]>([])
     private let failuresLeft: Mutex<Int>
+    private let silent: Bool
+    private let held = Mutex<[Int32]>([])
 
-    init(failures: Int) throws {
+    init(failures: Int, silent: Bool = false) throws {
         failuresLeft = Mutex(failures)
+        self.silent = silent
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -49,6 +53,10 @@ final class LoopbackServer: Sendable {
                 }
             }
             requests.withLock { $0.append(String(decoding: data, as: UTF8.self)) }
+            if silent {
+                held.withLock { $0.append(client) }
+                continue
+            }
             let fail = failuresLeft.withLock { n in n > 0 ? { n -= 1; return true }() : false }
             let answer = fail ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
@@ -57,5 +65,9 @@ final class LoopbackServer: Sendable {
         }
     }
 
-    deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+    deinit {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+        for client in held.withLock({ $0 }) { close(client) }
+    }
 }
