@@ -187,9 +187,7 @@ public actor StoreStage {
             }
         }
         if work.count > 1 && !StoreFailure.isBusy(lastError) {
-            return work.map { item in
-                Result { try store.write([item], sampleRate: settings.sampleRate)[0].get() }
-            }
+            return store.writeEachAlone(work, sampleRate: settings.sampleRate)
         }
         return work.map { _ in .failure(lastError) }
     }
