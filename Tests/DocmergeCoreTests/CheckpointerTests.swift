@@ -1,3 +1,4 @@
+@testable import DocmergeCore
 import DocmergeSQLite
 import DocmergeTestSupport
 import Foundation
@@ -53,5 +54,21 @@ import Testing
         // 60 transactions of ~10 pages would make ~600 frames; the backstop restarted the log.
         #expect(walBytes(dir) < 250 * 4_200)
         #expect(try db.scalarInt("SELECT count(*) FROM t") == 600)
+    }
+}
+
+/// The store's wiring: a writer `RecordStore` that checkpoints in the background does so
+/// while documents merge, and every merge is there for a reader afterwards.
+@Suite struct StoreCheckpointingTests {
+    @Test func theWritersCommitsAreCheckpointedInTheBackground() throws {
+        let t = try TestStore()
+        #expect(t.store.checkpointInBackground(frames: 20))
+        #expect(t.store.checkpointsInBackground)
+        for i in 0..<40 { _ = try t.merge(DocumentBuilder.clinical(id: "doc-\(i)", mrn: "MRN-\(i % 4)")) }
+        t.store.checkpointer?.drain()
+        #expect(t.store.backgroundCheckpoints.runs > 0)
+        #expect(t.store.backgroundCheckpoints.failed == 0)
+        let reader = try RecordStore(path: t.path, readOnly: true)
+        #expect(try reader.documentCount() == 40)
     }
 }

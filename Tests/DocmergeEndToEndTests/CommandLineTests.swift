@@ -149,9 +149,8 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(eventually { waiting(in: inbox).isEmpty })
-        runner.terminate()
-        #expect(runner.wait().status == 0)
+        let stopped = runner.stopOnceDrained(inbox)
+        #expect(stopped.drained && stopped.status == 0, "\(stopped.stderr)")
         let store = try RecordStore(path: db)
         #expect(try store.documentStates().filter { $0.documentID.hasPrefix("late-") && $0.isMerged }.count == 150)
         #expect(try store.resourceCount() == (150 + 10) * 5)

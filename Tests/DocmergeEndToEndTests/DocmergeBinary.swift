@@ -102,6 +102,14 @@ final class RunnerProcess {
     }
 
     var isRunning: Bool { process.isRunning }
+
+    /// Once every file has left `inbox`, SIGTERM and the exit: (drained, status, stderr).
+    func stopOnceDrained(_ inbox: String) -> (drained: Bool, status: Int32, stderr: String) {
+        let drained = eventually { waiting(in: inbox).isEmpty }
+        terminate()
+        let exit = wait()
+        return (drained, exit.status, exit.stderr)
+    }
 }
 
 /// Waits until `condition` holds, checking every 20 ms, up to `seconds`. Returns whether

@@ -37,9 +37,8 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(eventually { waiting(in: inbox).isEmpty })
-        runner.terminate()
-        #expect(runner.wait().status == 0)
+        let stopped = runner.stopOnceDrained(inbox)
+        #expect(stopped.drained && stopped.status == 0, "\(stopped.stderr)")
         let store = try RecordStore(path: db)
         for i in 0..<5 {
             #expect(try store.documentSnapshot(documentID: "base-\(i)")?.resources.isEmpty == true, "rollback survived")
@@ -92,9 +91,8 @@ import Testing
             }
             try await group.waitForAll()
         }
-        #expect(eventually { waiting(in: inbox).isEmpty })
-        runner.terminate()
-        #expect(runner.wait().status == 0)
+        let stopped = runner.stopOnceDrained(inbox)
+        #expect(stopped.drained && stopped.status == 0, "\(stopped.stderr)")
         let store = try RecordStore(path: db)
         for i in 0..<60 {
             #expect(try store.documentSnapshot(documentID: "s-\(i)")?.resources.count == 5)

@@ -21,10 +21,8 @@ import Testing
         let runner = try RunnerProcess(watch: inbox, db: db, config: try config(in: dir, policy: policy))
         let doc = PatientEntries.with(PatientEntries.rich, DocumentBuilder.clinical(id: "doc-new", mrn: "MRN-NEW"))
         try drop(doc.bytes, name: "new.json", into: inbox)
-        #expect(eventually { waiting(in: inbox).isEmpty })
-        runner.terminate()
-        let exit = runner.wait()
-        #expect(exit.status == 0, "\(exit.stderr)")
+        let exit = runner.stopOnceDrained(inbox)
+        #expect(exit.drained && exit.status == 0, "\(exit.stderr)")
         return (inbox, db, exit.stderr)
     }
 
