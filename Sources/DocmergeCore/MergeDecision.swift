@@ -82,27 +82,31 @@ public struct MergeDecision: Sendable {
             findings += check.conflicts(evidence, registry)
         }
         if registeredBy == x.documentID { findings.append(QualityCheck.newPatient(mrn: x.mrn)) }
+        let status: ReviewStatus = findings.isEmpty ? .autoApproved : .flagged
+        // The stored hash covers docmerge's own tags (`unverified` while flagged), as the
+        // store writes them: a resource whose tag changes is a change.
+        let tags = RecordTag.merged(flagged: status == .flagged)
         var current = existing?.resources ?? [:]
         var inserts: [PlannedResource] = []
         var updates: [MergeWrite.Update] = []
         var after: [String: DocumentSnapshot.Resource] = [:]
         for resource in document.plan.resources {
             let key = DocumentSnapshot.resourceKey(resource.resourceType, resource.key)
+            let hash = resource.contentHash(tags: tags)
             if let old = current.removeValue(forKey: key) {
-                if old.contentHash == resource.contentHash { after[key] = old; continue }
+                if old.contentHash == hash { after[key] = old; continue }
                 updates.append(MergeWrite.Update(resource: resource, version: old.version + 1))
                 after[key] = DocumentSnapshot.Resource(resourceType: resource.resourceType, key: resource.key, fhirID: resource.fhirID,
-                                                       contentHash: resource.contentHash, version: old.version + 1)
+                                                       contentHash: hash, version: old.version + 1)
             } else {
                 inserts.append(resource)
                 after[key] = DocumentSnapshot.Resource(resourceType: resource.resourceType, key: resource.key, fhirID: resource.fhirID,
-                                                       contentHash: resource.contentHash, version: 1)
+                                                       contentHash: hash, version: 1)
             }
         }
         let deletes = current.values.sorted { ($0.resourceType, $0.key) < ($1.resourceType, $1.key) }
         let changed = !inserts.isEmpty || !updates.isEmpty || !deletes.isEmpty
         let recordVersion = patient.version + (changed ? 1 : 0)
-        let status: ReviewStatus = findings.isEmpty ? .autoApproved : .flagged
         let write = MergeWrite(
             status: status, findings: findings, registry: registry, registeredBy: registeredBy,
             sampled: status == .autoApproved && QualitySample.isSampled(documentID: x.documentID, rate: sampleRate),
