@@ -35,7 +35,8 @@ public struct Comparison {
         var writeCalls: Double
     }
 
-    static func spec(documents: Int, patients: Int, seed: UInt64, exponent: Double = 1.1, hot: Double = 0) -> WorkloadSpec {
+    /// The compare's workloads: `WorkloadSpec.clean`, Zipf 1.1 unless told otherwise.
+    public static func spec(documents: Int, patients: Int, seed: UInt64, exponent: Double = 1.1, hot: Double = 0) -> WorkloadSpec {
         var spec = WorkloadSpec.clean(documents: documents, patients: patients, seed: seed)
         spec.zipfExponent = exponent
         spec.hotShare = hot

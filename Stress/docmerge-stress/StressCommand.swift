@@ -11,7 +11,7 @@ struct StressCommand {
                     [--documents N] [--patients N] [--seed N] [--rate DOCS_PER_S] [--kill-every SECONDS]
                     [--no-reviews] [--rss-limit-mib N] [--dir DIR]
           generate  write a workload (inbox files, registry.csv, expected.json) into --dir DIR
-                    [--documents N] [--patients N] [--seed N]
+                    [--documents N] [--patients N] [--seed N] [--clean: the compare's benchmark mix]
           faults    real faults one by one (disk full, read-only database, a lock held for seconds,
                     an unreadable file, a file deleted mid-read, a file still being written,
                     a kill between commit and file move) and what happened [--dir DIR]; the disk-full
@@ -100,7 +100,11 @@ struct StressCommand {
 
     static func generate(_ o: Options) throws {
         let dir = o.dir("workload")
-        let workload = WorkloadGenerator(spec: spec(o)).generate()
+        var spec = spec(o)
+        if o.flag("clean") {
+            spec = Comparison.spec(documents: spec.documents, patients: spec.patients, seed: spec.seed)
+        }
+        let workload = WorkloadGenerator(spec: spec).generate()
         try workload.writeMetadata(to: dir)
         try FileManager.default.createDirectory(atPath: dir + "/inbox", withIntermediateDirectories: true)
         for file in workload.files { try ProcessTools.drop(file, into: dir + "/inbox") }
