@@ -133,6 +133,18 @@ import Testing
         #expect(try RecordStore(path: db).documentCount() == 3)
     }
 
+    /// A database path in a folder that does not exist is a plain failure (exit 1), not
+    /// the lock conflict (exit 4) that tells a service manager not to restart.
+    @Test func aDatabaseInAMissingFolderIsAFailureNotAConflict() throws {
+        let dir = TemporaryDirectory("docmerge-nodir")
+        let (inbox, _) = try dir.site()
+        let missing = dir.file("no-such-folder/records.sqlite")
+        let result = try DocmergeBinary.run(["run", "--watch", inbox, "--db", missing, "--once"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("The folder of the database \(missing) does not exist"), "\(result.stderr)")
+        #expect(files(in: inbox).isEmpty, "nothing created in the watch directory")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aSecondRunnerIsRefusedAndSIGTERMDrains() throws {
         let dir = TemporaryDirectory("docmerge-lock")
@@ -147,6 +159,11 @@ import Testing
         let otherDir = dir.file("other")
         try FileManager.default.createDirectory(atPath: otherDir, withIntermediateDirectories: true)
         #expect(try DocmergeBinary.run(["run", "--watch", otherDir, "--db", db, "--once"]).status == 4, "same database, other directory")
+        #expect(files(in: otherDir).isEmpty, "a refused runner creates no processed/ or rejected/ folder")
+        let otherDB = dir.file("other.sqlite")
+        #expect(try DocmergeBinary.run(["run", "--watch", inbox, "--db", otherDB, "--once"]).status == 4, "same directory, other database")
+        #expect(!FileManager.default.fileExists(atPath: otherDB + ".lock") && !FileManager.default.fileExists(atPath: otherDB),
+                "a runner refused at the directory's lock leaves nothing beside a database it never opened")
         for i in 1...100 { try drop(DocumentBuilder.clinical(id: "d\(i)", mrn: "M").bytes, name: "d\(i).json", into: inbox) }
         runner.terminate()
         let exit = runner.wait()

@@ -13,14 +13,24 @@ public struct Inbox: Sendable {
     public var rejected: String { root + "/rejected" }
 
     public init(root: String) throws {
+        try self.init(unprepared: root)
+        try prepare()
+    }
+
+    /// Checks the directory only. The runner calls `prepare()` once it holds its locks, so
+    /// a runner that is refused leaves nothing behind.
+    public init(unprepared root: String) throws {
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: self.root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InboxError("The watch directory \(root) does not exist or is not a directory.")
         }
+    }
+
+    /// Creates `processed/` and `rejected/`, and removes an explanation half-written when a
+    /// runner died (its file is still in the inbox and will be refused again).
+    public func prepare() throws {
         try ensureFolders()
-        // An explanation half-written when a runner died: its file is still in the inbox
-        // and will be refused again.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: rejected)) ?? [] where name.hasSuffix(".tmp") {
             try? FileManager.default.removeItem(atPath: rejected + "/" + name)
         }

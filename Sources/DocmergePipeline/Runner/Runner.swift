@@ -52,17 +52,30 @@ public struct Runner: Sendable {
         let logger = options.logger
         let clock = options.clock
         let inbox: Inbox
-        do { inbox = try Inbox(root: options.watch) } catch {
+        do { inbox = try Inbox(unprepared: options.watch) } catch {
             throw Failure(description: "\(error)", exitCode: 1)
         }
+        let folder = URL(fileURLWithPath: options.dbPath).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw Failure(description: "The folder of the database \(options.dbPath) does not exist; create it first or check --db.",
+                          exitCode: 1)
+        }
+        // The watch directory's lock first: a runner refused there leaves no lock file
+        // beside a database it never opened.
         let lock: RunnerLock
         do {
-            lock = try RunnerLock(paths: [RealPath.resolve(options.dbPath) + ".lock", inbox.root + "/.docmerge.lock"],
+            lock = try RunnerLock(paths: [inbox.root + "/.docmerge.lock", RealPath.resolve(options.dbPath) + ".lock"],
                                   database: options.dbPath)
+        } catch let error as RunnerLock.Held {
+            throw Failure(description: error.description, exitCode: 4)
         } catch {
-            throw Failure(description: "\(error)", exitCode: 4)
+            throw Failure(description: "\(error)", exitCode: 1)
         }
         defer { lock.release() }
+        do { try inbox.prepare() } catch {
+            throw Failure(description: "\(error)", exitCode: 1)
+        }
         let metrics = MetricsCollector(dbPath: options.dbPath, overdueDays: settings.overdueDays)
         let store: StoreStage
         do {

@@ -28,7 +28,7 @@ public final class RunnerLock {
                 let pid = n > 0 ? String(decoding: holder[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
                 close(fd)
                 release()
-                throw InboxError("Another docmerge runner (pid \(pid)) is already using this database or directory (lock \(path)); stop it first or point this one elsewhere.")
+                throw RunnerLock.Held("Another docmerge runner (pid \(pid)) is already using this database or directory (lock \(path)); stop it first or point this one elsewhere.")
             }
             ftruncate(fd, 0)
             let pid = Array("\(getpid())\n".utf8)
@@ -41,6 +41,13 @@ public final class RunnerLock {
                 throw error
             }
         }
+    }
+
+    /// Another runner holds one of the locks (exit 4); any other error opening a lock file
+    /// is a plain failure.
+    public struct Held: Error, Sendable, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
     }
 
     public func release() {
@@ -81,7 +88,7 @@ enum DatabaseFileLock {
             return fd
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            throw InboxError("Another docmerge runner is already using the database \(path) (perhaps through another name: a symlink or a hard link); stop it first or point this one elsewhere.")
+            throw RunnerLock.Held("Another docmerge runner is already using the database \(path) (perhaps through another name: a symlink or a hard link); stop it first or point this one elsewhere.")
         }
         return key
     }
