@@ -9,6 +9,7 @@ extension RecordStore {
     @discardableResult
     func appendAudit(actor: String, action: String, mrn: String?, documentID: String?, detail: JSON, at time: String? = nil) throws -> AuditRow {
         precondition(db.isInTransaction, "audit rows are written inside the change's transaction")
+        assert(AuditAction.known.contains(action), "audit action \(action) is not listed in AuditAction.known")
         let head = try db.first("SELECT seq, hash FROM audit_head WHERE id = 1") { ($0.int(0), $0.text(1)) }
         let seq = (head?.0 ?? 0) + 1
         let prev = head?.1 ?? Self.genesisHash

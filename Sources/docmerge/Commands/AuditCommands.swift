@@ -57,6 +57,9 @@ struct AuditListCommand: Command {
         query.since = args.value("since")
         query.until = args.value("until")
         query.actions = (args.value("action") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let unknown = query.actions.first(where: { !AuditAction.known.contains($0) }) {
+            throw DocmergeError(.usage, "--action \(TerminalText.escape(unknown)) is not an audit action; the actions are " + AuditAction.known.sorted().joined(separator: ", ") + ".")
+        }
         query.actor = args.value("actor")
         query.documentID = args.value("document")
         query.mrn = args.value("mrn")

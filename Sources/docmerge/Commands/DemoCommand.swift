@@ -51,7 +51,11 @@ struct DemoCommand: Command {
         let report = try store.metrics()
         Output.out("")
         for line in summary.lines { Output.out(line) }
-        Output.out(String(format: "  flag rate %.0f%%, auto-approval rate %.0f%% (this sample is built to show every check)",
+        // The lines above count merges (a re-extraction merges its document again); the
+        // metrics count distinct documents.
+        Output.out("  documents: \(report.documentsTotal) (" + [ReviewStatus.autoApproved, .flagged].map {
+            "\($0.rawValue) \(report.statusCounts[$0] ?? 0)" }.joined(separator: ", ") + ")")
+        Output.out(String(format: "  flag rate %.0f%%, auto-approval rate %.0f%% of documents (this sample is built to show every check)",
                           report.flagRate * 100, report.autoApprovalRate * 100))
         let flagged = try store.reviewList(RecordStore.ListFilter())
         Output.out("\nFlagged for verification (already merged — a steward verifies):")

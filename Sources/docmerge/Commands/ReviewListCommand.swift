@@ -29,6 +29,7 @@ struct ReviewListCommand: Command {
         filter.overdueOnly = args.flag("overdue")
         filter.conflicts = args.flag("conflicts")
         filter.sample = args.flag("sample")
+        guard !(filter.conflicts && filter.sample) else { throw DocmergeError(.usage, "--conflicts and --sample are two different lists; give one.") }
         if let status = args.value("status") {
             guard let s = ReviewStatus(rawValue: status) else {
                 throw DocmergeError(.usage, "--status is one of " + ReviewStatus.allCases.map(\.rawValue).joined(separator: ", ") + ".")

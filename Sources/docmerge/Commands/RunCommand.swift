@@ -35,6 +35,7 @@ struct RunCommand: Command {
         let watch = try args.required("watch")
         let db = try args.database()
         let config = try ConfigLoader.load(args.value("config"))
+        guard !(args.flag("quiet") && args.flag("verbose")) else { throw DocmergeError(.usage, "--quiet and --verbose contradict each other; give one.") }
         let level: Logger.Level = args.flag("quiet") ? .quiet : (args.flag("verbose") ? .verbose : .normal)
         let usable = try RecordStore.refuseForeign(db)
         for (path, mode) in usable ? PrivateFiles.tooWide(PrivateFiles.runnerPaths(database: db, watch: watch)) : [] {
