@@ -22,6 +22,9 @@ public struct ExtractionDecoder: Sendable {
         guard bytes.count <= maxBytes else {
             throw ExtractionError(path: "$", message: "the file is \(bytes.count) bytes, over the \(maxBytes)-byte limit")
         }
+        if let encoding = Self.wrongEncoding(bytes) {
+            throw ExtractionError(path: "$", message: "not valid JSON: the file \(encoding); save it as UTF-8 without a byte-order mark")
+        }
         let root: JSON
         do {
             root = try JSONParser.parse(bytes, maxDepth: maxDepth, rawResources: true)
@@ -31,6 +34,13 @@ public struct ExtractionDecoder: Sendable {
             throw ExtractionError(path: "$", message: "not valid JSON: \(error.description)")
         }
         return (try decode(root), root)
+    }
+
+    /// What a byte-order mark at the start says the file is, when it is not plain UTF-8.
+    static func wrongEncoding(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return "starts with a UTF-8 byte-order mark" }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return "is UTF-16 (it starts with a byte-order mark)" }
+        return nil
     }
 
     public func decode(_ root: JSON) throws(ExtractionError) -> Extraction {

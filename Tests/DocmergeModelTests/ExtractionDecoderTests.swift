@@ -64,6 +64,17 @@ import Testing
         #expect(error?.path == path, "\(String(describing: error))")
     }
 
+    /// A byte-order mark is named in the explanation (an editor adds it; the file is otherwise fine).
+    @Test(arguments: [([0xEF, 0xBB, 0xBF] as [UInt8], "UTF-8 byte-order mark"), ([0xFF, 0xFE], "UTF-16"), ([0xFE, 0xFF], "UTF-16")])
+    func aByteOrderMarkIsNamed(_ mark: [UInt8], _ named: String) {
+        do {
+            _ = try decoder.decode(mark + DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1").bytes)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.path == "$" && error.message.contains(named) && error.message.contains("save it as UTF-8"), "\(error)")
+        }
+    }
+
     @Test(arguments: ["1950", "1950-03", "2000-02-29", "0001-01-01"])
     func acceptsFHIRDates(_ date: String) throws {
         var b = DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1")
