@@ -20,11 +20,20 @@ public enum PatientImport {
         return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? .json : .csv
     }
 
+    /// Every record of the file; a patient given twice is refused (which one is meant?).
     public static func parse(_ bytes: [UInt8], fileName: String) throws -> [PatientRecord] {
+        let records: [PatientRecord]
         switch format(bytes, fileName: fileName) {
-        case .csv: return try PatientCSV.records(String(decoding: bytes, as: UTF8.self))
-        case .json: return try fhir(bytes)
+        case .csv: records = try PatientCSV.records(String(decoding: bytes, as: UTF8.self))
+        case .json: records = try fhir(bytes)
         }
+        var first: [String: Int] = [:]
+        for (index, record) in records.enumerated() {
+            if let earlier = first.updateValue(index, forKey: record.mrn) {
+                throw DocmergeError(.failure, "\(TerminalText.escape(record.mrn)) is given twice (patients \(earlier + 1) and \(index + 1) of the file); give each patient once. Nothing was imported.")
+            }
+        }
+        return records
     }
 
     static func fhir(_ bytes: [UInt8]) throws -> [PatientRecord] {

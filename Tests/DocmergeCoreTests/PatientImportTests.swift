@@ -65,6 +65,15 @@ import Testing
         }
     }
 
+    /// One file giving a patient twice is ambiguous (which row is meant?): refused whole.
+    @Test func aPatientGivenTwiceInOneFileIsRefused() throws {
+        let csv = "mrn,given,family,birth_date\nMRN-1,Jane,Doe,1950-03-02\nMRN-2,Ann,Lee,1960\nMRN-1,Janet,Doe,1951\n"
+        #expect { try PatientImport.parse(Array(csv.utf8), fileName: "r.csv") } throws: { error in
+            let text = (error as? DocmergeError)?.message ?? ""
+            return text.contains("MRN-1 is given twice (patients 1 and 3 of the file)") && text.contains("Nothing was imported")
+        }
+    }
+
     @Test func progressIsReportedOnLargeImports() throws {
         let t = try TestStore()
         var csv = "mrn,given,family,birth_date\n"
