@@ -12,7 +12,8 @@ struct MetricsCommand: Command {
         per review status, flag_rate, auto_approval_rate, merge_failures, merge_failure_rate,
         rollbacks, rollback_rate, false_positive_rate, merge_latency_ms and
         time_to_availability_ms (p50/p95/p99/max), flag_reasons, overdue_flagged, quality_sample.
-        A running runner also rewrites metrics.prom and metrics.json beside the database.
+        A running runner also rewrites metrics.prom and metrics.json beside the database: the
+        same counts, with the latencies of what that runner merged since it started.
         """
     static let options: Set<String> = ["db", "format", "overdue-days"]
 
