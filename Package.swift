@@ -11,13 +11,15 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // Linux calls Swift's Glibc module does not declare (renameat2).
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "DocmergeSQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "DocmergeModel", swiftSettings: strict),
         // The serial-queue executor the pipeline's and the notifier's blocking actors run on.
         .target(name: "DocmergeConcurrency", swiftSettings: strict),
         .target(name: "DocmergeCore", dependencies: ["DocmergeSQLite", "DocmergeModel"], swiftSettings: strict),
         .target(name: "DocmergeNotify", dependencies: ["DocmergeConcurrency", "DocmergeCore", "DocmergeModel"], swiftSettings: strict),
-        .target(name: "DocmergePipeline", dependencies: ["DocmergeConcurrency", "DocmergeCore", "DocmergeModel", "DocmergeNotify"], swiftSettings: strict),
+        .target(name: "DocmergePipeline", dependencies: ["CLinux", "DocmergeConcurrency", "DocmergeCore", "DocmergeModel", "DocmergeNotify"], swiftSettings: strict),
         .target(name: "DocmergeConsole", dependencies: ["DocmergeCore", "DocmergeModel"], swiftSettings: strict),
         // DOCMERGE_FAULTS: the fault-injection seam (tests, drills) exists only in debug builds.
         .executableTarget(name: "docmerge", dependencies: ["DocmergePipeline", "DocmergeCore", "DocmergeModel", "DocmergeConsole", "DocmergeNotify"],

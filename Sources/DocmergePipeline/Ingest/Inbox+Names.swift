@@ -64,9 +64,11 @@ extension Inbox {
         for attempt in 0..<10_000 {
             var info = stat()
             guard lstat(source, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-            let target = Inbox.candidateName(safe, attempt, limit: Inbox.rejectedNameLimit)
+            let target = Inbox.candidateName(safe, attempt, limit: Inbox.rejectedNameLimit(for: safe))
             let path = rejected + "/" + target
             if Inbox.identity(atPath: path) != nil { continue }
+            let explanation = rejected + "/" + Inbox.errorFileName(for: target)
+            guard Inbox.explanationSlotIsFree(explanation, for: target) else { continue }
             let members: [JSONMember] = [
                 JSONMember("file", .string(safe)),
                 JSONMember("file_name_bytes", .string(bytes.hexString)),
@@ -75,12 +77,10 @@ extension Inbox {
                 JSONMember("path", .string("$")),
                 JSONMember("rejected_at", .string(Timestamp.format(at))),
             ]
-            try Inbox.writeAtomically(JSON.object(members).bytes + [0x0A], to: rejected + "/" + Inbox.errorFileName(for: target))
-            if link(source, path) == 0 {
-                unlink(source)
-                return target
-            }
-            if errno != EEXIST { throw InboxError("Cannot move \(safe) to \(rejected): \(String(cString: strerror(errno))).") }
+            try Inbox.writeAtomically(JSON.object(members).bytes + [0x0A], to: explanation)
+            let failure = Inbox.place(source, at: path)
+            if failure == 0 { return target }
+            if failure != EEXIST { throw InboxError("Cannot move \(safe) to \(rejected): \(String(cString: strerror(failure))).") }
         }
         return nil
     }

@@ -41,6 +41,10 @@ public struct Inbox: Sendable {
     public func ensureFolders() throws {
         for folder in [processed, rejected] {
             do { try PrivateFiles.createFolder(folder) } catch let error as DocmergeError { throw InboxError(error.message) }
+            var info = stat()
+            if stat(folder, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
+                throw InboxError("\(TerminalText.escape(folder)) is a file, not a folder; move it out of the watch directory so docmerge can keep its files there.")
+            }
         }
     }
 
@@ -63,7 +67,7 @@ public struct Inbox: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 raw.bindMemory(to: CChar.self).baseAddress.map { String(cString: $0) } ?? ""
             }
-            if name == "." || name == ".." || Inbox.isIgnored(name) { continue }
+            if name == "." || name == ".." || name == "processed" || name == "rejected" || Inbox.isIgnored(name) { continue }
             if let identity = identity(of: name) { result.append(Candidate(name: name, identity: identity)) }
         }
         result.sort { ($0.identity.modifiedNanos, $0.name) < ($1.identity.modifiedNanos, $1.name) }
@@ -125,7 +129,7 @@ public struct Inbox: Sendable {
     }
 
     /// Moves the inbox file into `folder` under its own name, or `NAME-1.json`,
-    /// `NAME-2.json` … on a clash. Never overwrites: `link` fails on an existing name.
+    /// `NAME-2.json` … on a clash. Never overwrites (`place`).
     /// Returns the final name, or nil if the file is gone or is no longer `identity`.
     @discardableResult
     public func move(_ name: String, expecting identity: FileIdentity?, to folder: String) throws -> String? {
@@ -135,15 +139,14 @@ public struct Inbox: Sendable {
         for attempt in 0..<10_000 {
             let target = Inbox.candidateName(name, attempt)
             let path = folder + "/" + target
-            if link(source, path) == 0 {
-                unlink(source)
-                return target
-            }
-            if errno == ENOENT, attempt == 0, Inbox.identity(atPath: source) != nil {
+            var failure = Inbox.place(source, at: path)
+            if failure == 0 { return target }
+            if failure == ENOENT, attempt == 0, Inbox.identity(atPath: source) != nil {
                 try ensureFolders()   // removed while running (or the whole inbox re-created)
-                if link(source, path) == 0 { unlink(source); return target }
+                failure = Inbox.place(source, at: path)
+                if failure == 0 { return target }
             }
-            if errno != EEXIST { throw InboxError("Cannot move \(name) to \(folder): \(String(cString: strerror(errno))).") }
+            if failure != EEXIST { throw InboxError("Cannot move \(name) to \(folder): \(String(cString: strerror(failure))).") }
             // A crash between link and unlink leaves the same file under both names.
             if let there = Inbox.identity(atPath: path), there.inode == current.inode, there.device == current.device {
                 unlink(source)
@@ -177,12 +180,14 @@ public struct Inbox: Sendable {
         if access(rejected, F_OK) != 0 { try ensureFolders() }
         for attempt in 0..<10_000 {
             guard let current = Inbox.identity(atPath: source), current == ticket.identity else { return nil }
-            let target = Inbox.candidateName(ticket.name, attempt, limit: Inbox.rejectedNameLimit)
+            let target = Inbox.candidateName(ticket.name, attempt, limit: Inbox.rejectedNameLimit(for: ticket.name))
             let path = rejected + "/" + target
             if let there = Inbox.identity(atPath: path) {
                 if there.inode == current.inode && there.device == current.device { unlink(source); return target }
                 continue
             }
+            let explanation = rejected + "/" + Inbox.errorFileName(for: target)
+            guard Inbox.explanationSlotIsFree(explanation, for: target) else { continue }
             var members: [JSONMember] = [
                 JSONMember("file", .string(ticket.name)),
                 JSONMember("rejected_as", .string(target)),
@@ -191,13 +196,10 @@ public struct Inbox: Sendable {
                 JSONMember("rejected_at", .string(Timestamp.format(at))),
             ]
             if let documentID { members.append(JSONMember("document_id", .string(documentID))) }
-            try Inbox.writeAtomically(JSON.object(members).bytes + [0x0A],
-                                      to: rejected + "/" + Inbox.errorFileName(for: target))
-            if link(source, path) == 0 {
-                unlink(source)
-                return target
-            }
-            if errno != EEXIST { throw InboxError("Cannot move \(ticket.name) to \(rejected): \(String(cString: strerror(errno))).") }
+            try Inbox.writeAtomically(JSON.object(members).bytes + [0x0A], to: explanation)
+            let failure = Inbox.place(source, at: path)
+            if failure == 0 { return target }
+            if failure != EEXIST { throw InboxError("Cannot move \(ticket.name) to \(rejected): \(String(cString: strerror(failure))).") }
         }
         throw InboxError("Cannot find a free name for \(ticket.name) in \(rejected).")
     }

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DocmergeModel
+import DocmergeTestSupport
+import Foundation
+import Testing
+
+/// Where inbox files end up: never over another file (a refused file named like an
+/// explanation keeps its bytes), a file another user owns still leaves the inbox, a long
+/// name of any extension is refused once, and the runner's own folders are folders.
+@Suite(.serialized) struct InboxPlacementTests {
+    func runOnce(_ inbox: String, _ db: String, _ dir: TemporaryDirectory) throws -> DocmergeBinary.Result {
+        try DocmergeBinary.run(["run", "--watch", inbox, "--db", db, "--config", try testConfig(in: dir), "--once"])
+    }
+
+    func contents(_ path: String) -> String? {
+        (try? Data(contentsOf: URL(fileURLWithPath: path))).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func aRefusedFileNamedLikeAnExplanationKeepsItsBytes() throws {
+        let dir = TemporaryDirectory("docmerge-place")
+        let (inbox, db) = try dir.site()
+        for i in 0..<4 {
+            try drop(Array("PAYLOAD-A\(i)".utf8), name: "scan\(i).error.json", into: inbox)
+            try drop(Array("PAYLOAD-B\(i)".utf8), name: "scan\(i).json", into: inbox)
+        }
+        let run = try runOnce(inbox, db, dir)
+        #expect(run.status == 0 && waiting(in: inbox).isEmpty, "\(run.stderr)")
+        let rejected = files(in: inbox + "/rejected")
+        let payloads = rejected.compactMap { contents(inbox + "/rejected/" + $0) }.filter { $0.hasPrefix("PAYLOAD-") }
+        #expect(payloads.sorted() == (0..<4).flatMap { ["PAYLOAD-A\($0)", "PAYLOAD-B\($0)"] }.sorted(),
+                "every refused file is in rejected/, byte for byte: \(rejected)")
+        // Each refused file has its own explanation, naming it.
+        for name in rejected where contents(inbox + "/rejected/" + name)?.hasPrefix("PAYLOAD-") == true {
+            let explanation = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: inbox + "/rejected/" + errorName(name)))))
+            #expect(explanation["rejected_as"]?.stringValue == name, "\(name)")
+        }
+    }
+
+    func errorName(_ name: String) -> String {
+        name.hasSuffix(".json") ? String(name.dropLast(5)) + ".error.json" : name + ".error.json"
+    }
+
+    @Test func aLongNameWithAnotherExtensionIsRefusedOnce() throws {
+        let dir = TemporaryDirectory("docmerge-place")
+        let (inbox, db) = try dir.site()
+        for name in [String(repeating: "c", count: 251) + ".txt", String(repeating: "n", count: 255)] {
+            try Data("garbage".utf8).write(to: URL(fileURLWithPath: inbox + "/.incoming"))
+            #expect(rename(inbox + "/.incoming", inbox + "/" + name) == 0)
+        }
+        let run = try runOnce(inbox, db, dir)
+        #expect(run.status == 0 && waiting(in: inbox).isEmpty, "\(run.stderr)")
+        let rejected = files(in: inbox + "/rejected")
+        #expect(rejected.count == 4 && rejected.allSatisfy { $0.utf8.count <= 255 }, "\(rejected)")
+    }
+
+    /// The extractor runs as its own user and writes 0644 files: the runner, another user,
+    /// cannot hard-link them (`fs.protected_hardlinks`), yet they must leave the inbox.
+    @Test(.enabled(if: StewardTests.canSwitchUser), .timeLimit(.minutes(1)))
+    func aFileAnotherUserOwnsLeavesTheInbox() throws {
+        let dir = TemporaryDirectory("docmerge-place")
+        let (inbox, db) = try dir.site()
+        let config = try testConfig(in: dir)
+        for path in [dir.path, inbox, config] { #expect(chown(path, 65534, 65534) == 0) }
+        try drop(DocumentBuilder.clinical(id: "theirs", mrn: "MRN-1").bytes, name: "theirs.json", into: inbox)
+        try drop(Array("{broken".utf8), name: "broken.json", into: inbox)
+        for name in ["theirs.json", "broken.json"] { #expect(Glibc.chmod(inbox + "/" + name, 0o644) == 0) }
+        let run = try StewardTests.runAs(groups: [], ["run", "--watch", inbox, "--db", db, "--config", config, "--once"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(waiting(in: inbox).isEmpty, "\(run.stderr)")
+        #expect(files(in: inbox + "/processed") == ["theirs.json"])
+        #expect(files(in: inbox + "/rejected") == ["broken.error.json", "broken.json"])
+    }
+
+    @Test func aFileWhereTheRejectedFolderBelongsStopsTheRunnerWithOneSentence() throws {
+        let dir = TemporaryDirectory("docmerge-place")
+        let (inbox, db) = try dir.site()
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: inbox + "/rejected"))
+        let run = try runOnce(inbox, db, dir)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("rejected is a file, not a folder"), "\(run.stderr)")
+        #expect(contents(inbox + "/rejected") == "not a folder", "left as it was")
+    }
+}
