@@ -61,9 +61,10 @@ extension Config {
         case .choice(let values):
             guard let text = json.stringValue, values.contains(text) else { return nil }
             return .text(text)
-        case .count, .nonNegativeInteger:
+        case .count, .nonNegativeInteger, .countUpTo:
             guard let n = json.numberValue, n == n.rounded(), abs(n) < 1e15 else { return nil }
             let i = Int(n)
+            if case .countUpTo(let bound) = kind { return (1...bound).contains(i) ? .integer(i) : nil }
             return i >= (kind == .count ? 1 : 0) ? .integer(i) : nil
         case .fraction, .positiveNumber, .nonNegativeNumber:
             guard let n = json.numberValue, n.isFinite else { return nil }

@@ -6,6 +6,7 @@ public enum ConfigSchema {
         case positiveNumber        // > 0
         case nonNegativeNumber     // >= 0
         case count                 // a whole number >= 1
+        case countUpTo(Int)        // a whole number from 1 to the bound
         case nonNegativeInteger    // a whole number >= 0
         case choice([String])
         case flag                  // true or false
@@ -21,6 +22,7 @@ public enum ConfigSchema {
             case .positiveNumber: "a number greater than 0"
             case .nonNegativeNumber: "a number of 0 or more"
             case .count: "a whole number of 1 or more"
+            case .countUpTo(let bound): "a whole number from 1 to \(bound)"
             case .nonNegativeInteger: "a whole number of 0 or more"
             case .choice(let values): "one of " + values.joined(separator: ", ")
             case .flag: "true or false"
@@ -66,7 +68,8 @@ public enum ConfigSchema {
                         if case .text(let t) = value, let p = UnknownPatientPolicy(rawValue: t) { config.registry.unknownPatient = p }
                     }),
             int("pipeline", "max_file_bytes", .count, \.pipeline.maxFileBytes),
-            int("pipeline", "max_depth", .count, \.pipeline.maxDepth),
+            // Nesting is parsed recursively: the bound keeps a configured depth far from the stack's end.
+            int("pipeline", "max_depth", .countUpTo(JSONParser.deepestAllowed), \.pipeline.maxDepth),
             int("pipeline", "max_in_flight", .count, \.pipeline.maxInFlight),
             int("pipeline", "max_in_flight_bytes", .count, \.pipeline.maxInFlightBytes),
             int("pipeline", "max_live_patients", .count, \.pipeline.maxLivePatients),

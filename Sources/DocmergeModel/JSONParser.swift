@@ -21,7 +21,12 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 public enum JSONParser {
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = 64, rawResources: Bool = false) throws(JSONSyntaxError) -> JSON {
+    /// The deepest nesting any parse allows (`pipeline.max_depth` may not exceed it): the
+    /// parser recurses once per level, and this keeps it far from the end of a thread's stack.
+    /// Stored data, accepted under the configured depth, is read back under this bound.
+    public static let deepestAllowed = 1_000
+
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = deepestAllowed, rawResources: Bool = false) throws(JSONSyntaxError) -> JSON {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSON in
             var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, rawResources: rawResources)
             reader.skipWhitespace()
@@ -33,7 +38,7 @@ public enum JSONParser {
     }
 
     /// Validates and minifies a whole JSON text.
-    public static func minify(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONSyntaxError) -> RawJSON {
+    public static func minify(_ bytes: [UInt8], maxDepth: Int = deepestAllowed) throws(JSONSyntaxError) -> RawJSON {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> RawJSON in
             var reader = JSONReader(buffer: buffer, maxDepth: maxDepth, rawResources: false)
             reader.skipWhitespace()

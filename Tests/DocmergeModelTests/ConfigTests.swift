@@ -43,6 +43,8 @@ import Testing
         (#"{"thresholds":{"min_confidence":-0.1}}"#, "thresholds.min_confidence must be a number from 0 to 1, not -0.1"),
         (#"{"thresholds":{"min_confidence":"0.8"}}"#, "thresholds.min_confidence must be a number from 0 to 1, not \"0.8\""),
         (#"{"thresholds":{"few_resources_count":0}}"#, "thresholds.few_resources_count must be a whole number of 1 or more, not 0"),
+        // A depth the recursive parser could not reach without running off its stack.
+        (#"{"pipeline":{"max_depth":1000000}}"#, "pipeline.max_depth must be a whole number from 1 to 1000, not 1000000"),
         (#"{"thresholds":{"few_resources_count":2.5}}"#, "thresholds.few_resources_count must be a whole number of 1 or more, not 2.5"),
         (#"{"registry":{"unknown_patient":"ignore"}}"#, "registry.unknown_patient must be one of register_and_flag, register, reject, not \"ignore\""),
         (#"{"pipeline":{"rescan_seconds":-1}}"#, "pipeline.rescan_seconds must be a number greater than 0, not -1"),
