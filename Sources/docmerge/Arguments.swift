@@ -83,13 +83,13 @@ struct Arguments {
 /// (the same JSON, with the characters a terminal would act on written as escapes).
 enum Output {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((TerminalText.lines(text) + "\n").utf8))
+        write(1, Array((TerminalText.lines(text) + "\n").utf8))
     }
 
     /// A line in red on a terminal (the colour codes are added after the text is escaped).
     static func red(_ text: String) {
         let safe = TerminalText.lines(text)
-        FileHandle.standardOutput.write(Data((isTerminal ? "\u{1B}[31m\(safe)\u{1B}[0m\n" : safe + "\n").utf8))
+        write(1, Array((isTerminal ? "\u{1B}[31m\(safe)\u{1B}[0m\n" : safe + "\n").utf8))
     }
 
     static func json(_ value: JSON) {
@@ -98,11 +98,27 @@ enum Output {
 
     /// JSON bytes (a bundle, a JSON document) on standard output.
     static func bytes(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(TerminalText.json(bytes)))
+        write(1, TerminalText.json(bytes))
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((TerminalText.lines(text) + "\n").utf8))
+        write(2, Array((TerminalText.lines(text) + "\n").utf8))
+    }
+
+    /// All of `bytes` to standard output (1) or error (2). A reader that went away (EPIPE)
+    /// ends the command quietly, with the status a SIGPIPE would give; any other failure
+    /// (a full disk behind `>`) is said in one sentence and ends it with status 1.
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n >= 0 { offset += n; continue }
+            let failure = errno
+            if failure == EINTR || failure == EAGAIN { continue }
+            if failure == EPIPE { exit(128 + SIGPIPE) }
+            if fd == 1 { write(2, Array("Cannot write to standard output: \(String(cString: strerror(failure))).\n".utf8)) }
+            exit(1)
+        }
     }
 
     /// Bytes for standard output, written in large pieces (already made safe by the caller).
@@ -115,7 +131,7 @@ enum Output {
         }
 
         mutating func flush() {
-            FileHandle.standardOutput.write(Data(pending))
+            Output.write(1, pending)
             pending.removeAll(keepingCapacity: true)
         }
     }

@@ -58,6 +58,10 @@ struct DocmergeCommand {
         """
 
     static func main() async {
+        // A reader that goes away (`| head`) makes a write fail with EPIPE, which `Output`
+        // handles, instead of a signal killing the process mid-work (a runner between a
+        // commit and its file moves).
+        signal(SIGPIPE, SIG_IGN)
         var args = Array(CommandLine.arguments.dropFirst())
         let code: Int32
         do {

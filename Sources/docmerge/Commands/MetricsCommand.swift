@@ -23,7 +23,7 @@ struct MetricsCommand: Command {
         let report = try store.metrics(overdueDays: Double(args.value("overdue-days") ?? "7") ?? 7)
         switch args.value("format") ?? "text" {
         case "json": Output.json(report.json)
-        case "prometheus": FileHandle.standardOutput.write(Data(report.prometheus.utf8))
+        case "prometheus": Output.write(1, Array(report.prometheus.utf8))
         case "text":
             func pct(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
             Output.out("documents: \(report.documentsTotal) (" + ReviewStatus.allCases.map { "\($0.rawValue) \(report.statusCounts[$0] ?? 0)" }.joined(separator: ", ") + ")")
