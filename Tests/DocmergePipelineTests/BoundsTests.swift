@@ -37,6 +37,44 @@ import Testing
         #expect(budget.inUse == (0, 0))
     }
 
+    /// A file read and found to cost more than its first charge waits for room, ahead of
+    /// files not taken yet.
+    @Test(.timeLimit(.minutes(1))) func aTopUpWaitsForRoomAheadOfNewFiles() async {
+        let budget = InFlightBudget(maxDocuments: 10, maxBytes: 1000)
+        #expect(await budget.acquire(size: 600))   // file 0
+        #expect(await budget.acquire(size: 300))   // file 1
+        budget.allowOverdraft(through: 0)
+        let topUp = Task { await budget.topUp(seq: 1, extra: 400) }
+        while budget.waiting.topUps == 0 { await Task.yield() }
+        let newFile = Task { await budget.acquire(size: 50) }   // would fit, but a top-up waits
+        while budget.waiting.files == 0 { await Task.yield() }
+        #expect(budget.inUse == (2, 900))
+        budget.release(documents: 1, bytes: 600)
+        let toppedUp = await topUp.value, taken = await newFile.value
+        #expect(toppedUp && taken)
+        #expect(budget.inUse == (2, 750))
+    }
+
+    /// Files leave classification in arrival order, so the oldest one there must not wait
+    /// for later ones: with nothing handed on beyond classification (nothing more will be
+    /// released) it overdraws; otherwise it waits for what is handed on to be released.
+    @Test(.timeLimit(.minutes(1))) func theOldestFileInClassificationOverdrawsWhenNothingElseWillRelease() async {
+        let budget = InFlightBudget(maxDocuments: 10, maxBytes: 1000)
+        #expect(await budget.acquire(size: 900))   // file 0
+        #expect(await budget.acquire(size: 100))   // file 1
+        budget.allowOverdraft(through: 0)
+        let later = Task { await budget.topUp(seq: 1, extra: 500) }
+        while budget.waiting.topUps == 0 { await Task.yield() }
+        #expect(await budget.topUp(seq: 0, extra: 4000), "the oldest tops up at once, over the budget")
+        #expect(budget.waiting.topUps == 1 && budget.inUse.bytes == 5000)
+        budget.handedOn(bytes: 4900)            // file 0 leaves classification: file 1 is the oldest
+        budget.allowOverdraft(through: 1)
+        #expect(budget.waiting.topUps == 1, "file 0 will release: file 1 waits for it, not over the budget")
+        budget.release(documents: 1, bytes: 4900)
+        #expect(await later.value)
+        #expect(budget.inUse == (1, 600))
+    }
+
     @Test(.timeLimit(.minutes(1))) func aWaitForTheBudgetObservesCancellation() async {
         let budget = InFlightBudget(maxDocuments: 1, maxBytes: 1000)
         #expect(await budget.acquire(size: 10))

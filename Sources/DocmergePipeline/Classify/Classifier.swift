@@ -16,18 +16,35 @@ public struct Classifier: Sendable {
     }
 
     public func classify(_ ticket: FileTicket) -> Classified {
-        let bytes: [UInt8]
+        switch read(ticket) {
+        case .read(let bytes): prepare(ticket, bytes)
+        case .done(let classified): classified
+        }
+    }
+
+    public enum Read: Sendable {
+        case read([UInt8])
+        /// Gone, too large or unreadable: classified without decoding.
+        case done(Classified)
+    }
+
+    /// The file's bytes, or what it is when it cannot be read.
+    public func read(_ ticket: FileTicket) -> Read {
         do {
             switch try inbox.read(ticket.name, maxBytes: decoder.maxBytes) {
-            case .bytes(let read): bytes = read
-            case .vanished: return .vanished(ticket)
+            case .bytes(let read): return .read(read)
+            case .vanished: return .done(.vanished(ticket))
             case .tooLarge(let size):
-                return .refused(ticket, reason: "the file is \(size) bytes, over the \(decoder.maxBytes)-byte limit (refused unread)",
-                                path: "$", documentID: nil)
+                return .done(.refused(ticket, reason: "the file is \(size) bytes, over the \(decoder.maxBytes)-byte limit (refused unread)",
+                                      path: "$", documentID: nil))
             }
         } catch {
-            return .refused(ticket, reason: "\(error)", path: "$", documentID: nil)
+            return .done(.refused(ticket, reason: "\(error)", path: "$", documentID: nil))
         }
+    }
+
+    /// Decodes, validates and plans the bytes read.
+    public func prepare(_ ticket: FileTicket, _ bytes: [UInt8]) -> Classified {
         do {
             let document = try PreparedDocument.prepare(bytes, decoder: decoder, thresholds: thresholds,
                                                         firstSeen: ticket.firstSeen)

@@ -5,18 +5,36 @@ public actor ClassifyStage {
     private let width: Int
     private let work: @Sendable (FileTicket) async -> Classified
     private var order = ReorderBuffer<Classified>()
+    /// Told the oldest file not handed on yet, which may overdraw when it tops up.
+    private let budget: InFlightBudget?
 
-    public init(width: Int, work: @escaping @Sendable (FileTicket) async -> Classified) {
+    public init(width: Int, budget: InFlightBudget? = nil, work: @escaping @Sendable (FileTicket) async -> Classified) {
         self.width = max(1, width)
+        self.budget = budget
         self.work = work
     }
 
-    public init(width: Int, classifier: Classifier) {
-        self.init(width: width) { classifier.classify($0) }
+    /// Each file, once read, tops its charge up to what its structure costs
+    /// (`DocumentMemory.charge(read:)`) before it is decoded.
+    public init(width: Int, classifier: Classifier, budget: InFlightBudget) {
+        self.init(width: width, budget: budget) { ticket in
+            switch classifier.read(ticket) {
+            case .done(let classified):
+                return classified
+            case .read(let bytes):
+                var ticket = ticket
+                let needed = DocumentMemory.charge(read: bytes)
+                if needed > ticket.cost, await budget.topUp(seq: ticket.seq, extra: Int64(needed - ticket.cost)) {
+                    ticket.cost = needed
+                }
+                return classifier.prepare(ticket, bytes)
+            }
+        }
     }
 
     public func run(input: WorkQueue<FileTicket>, output: AsyncStream<RouterEvent>.Continuation) async {
         defer { output.finish() }
+        budget?.allowOverdraft(through: order.nextSeq)
         let work = self.work
         await withDiscardingTaskGroup { group in
             for _ in 0..<width {
@@ -30,6 +48,10 @@ public actor ClassifyStage {
     }
 
     private func deliver(_ done: Classified, to output: AsyncStream<RouterEvent>.Continuation) {
-        for item in order.insert(seq: done.ticket.seq, done) { output.yield(.classified(item)) }
+        for item in order.insert(seq: done.ticket.seq, done) {
+            budget?.handedOn(bytes: Int64(item.ticket.cost))
+            output.yield(.classified(item))
+        }
+        budget?.allowOverdraft(through: order.nextSeq)
     }
 }

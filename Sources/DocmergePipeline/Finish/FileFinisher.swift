@@ -24,12 +24,15 @@ public actor FileFinisher {
             holdMovesForFaultDrill()
             var done: [(name: String, keep: FileIdentity?)] = []
             var bytes: Int64 = 0
+            var large = false
             for actions in batches {
                 for action in actions {
                     done.append((action.ticket.name, finish(action)))
                     bytes += Int64(action.ticket.cost)
+                    large = large || action.ticket.cost >= MemoryTuning.trimAfter
                 }
             }
+            if large { MemoryTuning.trim() }
             await ingest.completed(done)
             budget.release(documents: done.count, bytes: bytes)
         }

@@ -15,7 +15,7 @@ extension Stages {
         let classifier = Classifier(inbox: inbox,
                                     decoder: ExtractionDecoder(maxBytes: settings.maxFileBytes, maxDepth: settings.maxDepth),
                                     thresholds: options.config.judgement)
-        let classify = ClassifyStage(width: workers, classifier: classifier)
+        let classify = ClassifyStage(width: workers, classifier: classifier, budget: budget)
         let reader = StoreReader(dbPath: options.dbPath)
         let sampleRate = settings.sampleRate
         let router = PatientRouter(maxLive: settings.maxLivePatients) { mrn in
