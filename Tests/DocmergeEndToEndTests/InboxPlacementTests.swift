@@ -73,6 +73,34 @@ import Testing
         #expect(files(in: inbox + "/rejected") == ["broken.error.json", "broken.json"])
     }
 
+    /// A link (to a document, to a secret, dangling), a named pipe: never read, never
+    /// followed, but not left in the inbox unexplained either: moved to rejected/ as they
+    /// are, each with its explanation; a folder is said and left alone.
+    @Test func entriesThatAreNotRegularFilesAreRefusedUnread() throws {
+        let dir = TemporaryDirectory("docmerge-place")
+        let (inbox, db) = try dir.site()
+        let target = dir.file("target.json")
+        try Data(DocumentBuilder.clinical(id: "linked", mrn: "MRN-1").bytes).write(to: URL(fileURLWithPath: target))
+        #expect(symlink(target, inbox + "/link.json") == 0)
+        #expect(symlink("/etc/passwd", inbox + "/secret.json") == 0)
+        #expect(symlink(dir.file("nowhere"), inbox + "/dangling.json") == 0)
+        #expect(mkfifo(inbox + "/pipe.json", 0o600) == 0)
+        try FileManager.default.createDirectory(atPath: inbox + "/folder.json", withIntermediateDirectories: false)
+        let run = try runOnce(inbox, db, dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(waiting(in: inbox) == ["folder.json"], "only the folder stays: \(waiting(in: inbox))")
+        #expect(run.stderr.contains("link.json is a symbolic link, not a regular file: moved to rejected/"), "\(run.stderr)")
+        #expect(run.stderr.contains("folder.json in the watch directory is a folder"), "\(run.stderr)")
+        #expect(files(in: inbox + "/rejected") == ["dangling.error.json", "dangling.json", "link.error.json", "link.json",
+                                                   "pipe.error.json", "pipe.json", "secret.error.json", "secret.json"])
+        var info = stat()
+        #expect(lstat(inbox + "/rejected/link.json", &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK, "the link moved, not its target")
+        #expect(FileManager.default.fileExists(atPath: target), "what it pointed to is untouched")
+        let explanation = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: inbox + "/rejected/pipe.error.json"))))
+        #expect(explanation["error"]?.stringValue?.contains("pipe.json is a named pipe, not a regular file") == true)
+        #expect(try DocmergeBinary.run(["review", "show", "linked", "--db", db]).status == 3, "never read")
+    }
+
     @Test func aFileWhereTheRejectedFolderBelongsStopsTheRunnerWithOneSentence() throws {
         let dir = TemporaryDirectory("docmerge-place")
         let (inbox, db) = try dir.site()

@@ -22,6 +22,8 @@ public actor IngestStage {
     /// Files seen but not settled: when first seen with this identity.
     private var unsettled: [String: (identity: FileIdentity, since: UInt64)] = [:]
     private var nextSeq = 0
+    /// Folders in the watch directory already said (once per runner).
+    private var reportedFolders = Set<String>()
     private var lastScanEnded: UInt64?
     public private(set) var offered = 0
 
@@ -79,6 +81,7 @@ public actor IngestStage {
     private func scan(_ output: WorkQueue<FileTicket>) async {
         defer { lastScanEnded = clock.uptimeNanos() }
         rejectUndecodableNames()
+        rejectNotRegularFiles()
         for candidate in inbox.list() {
             if stop.isSet || Task.isCancelled { return }
             await offer(candidate.name, settled: false, output)
@@ -115,6 +118,26 @@ public actor IngestStage {
         nextSeq += 1
         offered += 1
         await output.push(ticket)
+    }
+
+    /// Links, pipes, sockets and devices are moved to rejected/ as they are, and said; a
+    /// folder is said once and left alone.
+    private func rejectNotRegularFiles() {
+        for item in inbox.notRegularFiles() {
+            if item.isFolder {
+                if reportedFolders.insert(item.name).inserted {
+                    logger?.error("\(item.name) in the watch directory is a folder, not a document; docmerge leaves it alone (move documents to the top level).")
+                }
+                continue
+            }
+            do {
+                if let final = try inbox.rejectNotRegular(item, at: clock.now()) {
+                    logger?.error("\(item.name) is \(item.kind), not a regular file: moved to rejected/ as \(final), unread.")
+                }
+            } catch {
+                logger?.error("\(item.name) is \(item.kind), not a regular file, and could not be moved to rejected/: \(error)")
+            }
+        }
     }
 
     /// A name that is not UTF-8 cannot be offered (no `String` names it): it is moved to
