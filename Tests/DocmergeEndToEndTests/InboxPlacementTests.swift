@@ -42,6 +42,20 @@ import Testing
         name.hasSuffix(".json") ? String(name.dropLast(5)) + ".error.json" : name + ".error.json"
     }
 
+    /// The extractor may write 0644: a document moved out of the inbox keeps no access for others.
+    @Test func aMovedDocumentLosesAccessForOthers() throws {
+        let dir = TemporaryDirectory("docmerge-place")
+        let (inbox, db) = try dir.site()
+        try drop(DocumentBuilder.clinical(id: "open", mrn: "MRN-1").bytes, name: "open.json", into: inbox)
+        try drop(Array("{broken".utf8), name: "bad.json", into: inbox)
+        for name in ["open.json", "bad.json"] { #expect(Glibc.chmod(inbox + "/" + name, 0o644) == 0) }
+        #expect(try runOnce(inbox, db, dir).status == 0)
+        for path in [inbox + "/processed/open.json", inbox + "/rejected/bad.json"] {
+            var info = stat()
+            #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o640, "\(path): \(String(info.st_mode & 0o777, radix: 8))")
+        }
+    }
+
     @Test func aLongNameWithAnotherExtensionIsRefusedOnce() throws {
         let dir = TemporaryDirectory("docmerge-place")
         let (inbox, db) = try dir.site()

@@ -14,12 +14,23 @@ extension Inbox {
     /// (`fs.protected_hardlinks`). Where the file system cannot do it, a hard link and an
     /// unlink (`move` and `reject` recognise a crash between the two).
     static func place(_ source: UnsafePointer<CChar>, at target: String) -> Int32 {
-        if clinux_rename_noreplace(source, target) == 0 { return 0 }
+        if clinux_rename_noreplace(source, target) == 0 { closeToOthers(target); return 0 }
         let failure = errno
         guard failure == EINVAL || failure == ENOSYS else { return failure }
         guard link(source, target) == 0 else { return errno }
         unlink(source)
+        closeToOthers(target)
         return 0
+    }
+
+    /// A document holds patient data: once in `processed/` or `rejected/`, others lose any
+    /// access the writer gave them (0644 becomes 0640). Regular files only (`chmod` would
+    /// follow a link); a file another user owns keeps its mode (the folder still shuts
+    /// others out).
+    static func closeToOthers(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o007 != 0 else { return }
+        _ = chmod(path, info.st_mode & 0o7770)
     }
 
     /// The longest name a refused file takes, so that its explanation's name

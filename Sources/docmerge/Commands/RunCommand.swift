@@ -24,8 +24,9 @@ struct RunCommand: Command {
         SIGINT/SIGTERM: stop taking files, finish in-flight work (at most pipeline.shutdown_deadline_seconds,
         default 30), exit 0; a second signal stops at once. Unfinished files stay in the inbox.
         A second runner on the same database (by any path: a symlink or hard link) or directory
-        is refused (exit 4). Files and folders it creates have no access for others (0660/0770
-        whatever the umask); at start it warns about existing ones that are wider.
+        is refused (exit 4). Files and folders it creates have no access for others (at most
+        0660/0770; the umask can take more away); documents it moves lose any access for
+        others; at start it warns about existing files that are wider.
         """
     static let options: Set<String> = ["db", "watch", "config"]
     static let flags: Set<String> = ["once", "quiet", "verbose"]
