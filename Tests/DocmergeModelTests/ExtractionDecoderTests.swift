@@ -30,6 +30,11 @@ import Testing
         ("\"id\":\"doc-1\"", "\"id\":\"\"", "$.document.id"),
         ("\"mrn\":\"MRN-1\"", "\"mrn\":12", "$.patient.mrn"),
         ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\"\"", "$.extraction.model"),
+        // White space of any kind only is no model name.
+        ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\" \"", "$.extraction.model"),
+        ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\"\\n\"", "$.extraction.model"),
+        ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\" \\t\\r\\n\"", "$.extraction.model"),
+        ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\"\\u00a0\\u2028\\u3000\"", "$.extraction.model"),
         ("\"fallback_used\":false", "\"fallback_used\":\"no\"", "$.extraction.fallback_used"),
         ("docmerge.extraction/v1", "docmerge.extraction/v2", "$.schema"),
         ("\"extracted_at\":\"2026-11-28T10:16:02Z\"", "\"extracted_at\":\"yesterday\"", "$.extraction.extracted_at"),
