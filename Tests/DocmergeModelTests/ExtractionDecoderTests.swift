@@ -115,6 +115,33 @@ import Testing
         #expect(throws: ExtractionError.self) { try decoder.decode(deep.bytes) }
     }
 
+    /// An entry's resource is one FHIR R4 resource that can be in a record: an unknown type
+    /// would be merged and exported in the patient's Bundle, making it invalid FHIR.
+    @Test(arguments: [
+        ("FooBar", "'FooBar' is not a FHIR R4 resource type"),
+        ("condition", "did you mean Condition?"),
+        ("Ingredient", "'Ingredient' is not a FHIR R4 resource type"),   // R4B and R5 only
+        ("Bundle", "a Bundle is a container, not a record entry"),
+        ("Parameters", "cannot be a record entry"),
+        ("DomainResource", "'DomainResource' is an abstract FHIR type"),
+        ("Resource", "'Resource' is an abstract FHIR type"),
+    ])
+    func refusesAResourceTypeThatIsNoR4RecordEntry(_ type: String, _ says: String) {
+        let error = refusal { $0 = $0.replacingOccurrences(of: "\"resourceType\":\"Condition\",\"id\":\"c1\"",
+                                                           with: "\"resourceType\":\"\(type)\",\"id\":\"c1\"") }
+        #expect(error?.path == "$.entries[1].resource.resourceType", "\(String(describing: error))")
+        #expect(error?.message.contains(says) == true, "\(String(describing: error))")
+    }
+
+    @Test func acceptsEveryR4ResourceTypeButTheContainers() throws {
+        #expect(FHIRResourceType.r4.count == 146)
+        for type in ["Basic", "Binary", "Patient", "Provenance", "Media", "MedicinalProduct", "VisionPrescription"] {
+            var b = DocumentBuilder(id: "doc-1", mrn: "MRN-1")
+            b.entries = [.object([JSONMember("resource", .object([JSONMember("resourceType", .string(type))]))])]
+            #expect(try decoder.decode(b.bytes).0.entries.map(\.resourceType) == [type])
+        }
+    }
+
     @Test func unknownFieldsAreKept() throws {
         var text = DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1").json.text
         text = text.replacingOccurrences(of: "\"schema\"", with: "\"x_vendor\":{\"a\":1},\"schema\"")
