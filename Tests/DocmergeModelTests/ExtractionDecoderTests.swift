@@ -101,7 +101,7 @@ import Testing
             .replacingOccurrences(of: "\"confidence\":0.97,", with: "\"confidence\":\(text),")
         let x = try decoder.decode(Array(json.utf8)).0
         let findings = QualityCheck(thresholds: Thresholds()).evaluate(
-            confidence: x.confidence, fallbackUsed: false, model: "m", resourceCount: 5, documentPatient: nil, registry: nil)
+            confidence: x.confidence, fallbackUsed: false, model: "m", resourceCount: 5, documentPatients: [], registry: nil)
         #expect(findings.contains { $0.code == .lowConfidence } == low, "\(text) read as \(x.confidence)")
     }
 
