@@ -35,7 +35,7 @@ struct VerifyView {
                 return "<td\(differs ? " class=\"mismatch\"" : "")>\(HTML.h(text))</td>"
             }.joined()
         }
-        let documentHeads = patients.count > 1 ? patients.map { "<th>in the document (entry \($0.0))</th>" }.joined()
+        let documentHeads = patients.count > 1 ? patients.map { "<th>in the document (entry \($0.0), $.entries[\($0.0 - 1)])</th>" }.joined()
             : "<th>in the document</th>"
         let reasonBox = s.flagReason.map { "<div class=\"reason\" id=\"reason\"><strong>Why it was flagged:</strong> \(HTML.h($0))</div>" }
             ?? "<div class=\"reason none\" id=\"reason\">Not flagged (\(HTML.h(s.status.rawValue.replacingOccurrences(of: "_", with: "-"))))\(s.sampled ? ", picked for the quality sample" : "").</div>"

@@ -79,7 +79,7 @@ struct ReviewShowCommand: Command {
             let evidence = PatientEvidence(patient: patient)
             let name = evidence.nameProblem.map { "name not readable (\($0))" } ?? evidence.name ?? "name not given"
             let born = evidence.birthDateProblem.map { "not readable (\($0))" } ?? evidence.birthDate ?? "not given"
-            Output.out("In the document\(patients.count > 1 ? " (entry \(i + 1))" : ""): \(safe(name)), born \(safe(born))")
+            Output.out("In the document\(patients.count > 1 ? " (entry \(i + 1), $.entries[\(i)])" : ""): \(safe(name)), born \(safe(born))")
         }
         Output.out("Entries (\(entries.count)):")
         for (i, entry) in entries.enumerated() {
