@@ -19,7 +19,7 @@ public struct MergeDecision: Sendable {
         let x = document.extraction
         return QualityCheck(thresholds: document.thresholds).evaluate(
             confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model, resourceCount: x.resourceCount,
-            documentPatient: nil, registry: nil)
+            documentPatients: [], registry: nil)
     }
 
     public static func plan(_ document: PreparedDocument, documentFindings: [Finding], patient: PatientSnapshot,
@@ -78,9 +78,7 @@ public struct MergeDecision: Sendable {
         }
         let check = QualityCheck(thresholds: document.thresholds)
         var findings = documentFindings
-        if let evidence = x.documentPatient.map({ PatientEvidence(patient: $0.resource) }) {
-            findings += check.conflicts(evidence, registry)
-        }
+        findings += check.conflicts(x.patientEvidence, registry)
         if registeredBy == x.documentID { findings.append(QualityCheck.newPatient(mrn: x.mrn)) }
         let status: ReviewStatus = findings.isEmpty ? .autoApproved : .flagged
         // The stored hash covers docmerge's own tags (`unverified` while flagged), as the

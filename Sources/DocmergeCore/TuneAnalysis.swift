@@ -18,10 +18,13 @@ public struct TuneAnalysis: Sendable {
         public var wrong: Bool?
         /// Check 7 fired (the document registered its patient): flagged whatever the thresholds.
         public var newPatient: Bool
+        /// A Patient entry's name is not FHIR: check 6 fires whatever the thresholds.
+        public var nameUnreadable: Bool
 
         public init(confidence: Double, fallbackUsed: Bool, resourceCount: Int, birthDateConflict: Bool,
-                    nameSimilarity: Double?, wrong: Bool?, newPatient: Bool = false) {
+                    nameSimilarity: Double?, wrong: Bool?, newPatient: Bool = false, nameUnreadable: Bool = false) {
             self.newPatient = newPatient
+            self.nameUnreadable = nameUnreadable
             self.confidence = confidence
             self.fallbackUsed = fallbackUsed
             self.resourceCount = resourceCount
@@ -33,7 +36,7 @@ public struct TuneAnalysis: Sendable {
         public func flagged(by t: Thresholds) -> Bool {
             newPatient || confidence < t.minConfidence || fallbackUsed || resourceCount == 0
                 || (resourceCount < t.fewResourcesCount && confidence < t.fewResourcesConfidence)
-                || birthDateConflict || (nameSimilarity.map { $0 < t.minNameSimilarity } ?? false)
+                || birthDateConflict || nameUnreadable || (nameSimilarity.map { $0 < t.minNameSimilarity } ?? false)
         }
     }
 
@@ -119,26 +122,20 @@ extension RecordStore {
             FROM documents d JOIN patients p ON p.id = d.patient_id WHERE d.classified_as IS NOT NULL AND d.legacy = 0
             """) { r in
             let root = try? JSONParser.parse(r.bytes(4))
-            var evidence: PatientEvidence?
-            for entry in root?["entries"]?.arrayValue ?? [] {
-                if let resource = entry["resource"], resource["resourceType"]?.stringValue == "Patient",
-                   let members = resource.objectValue {
-                    evidence = PatientEvidence(patient: JSON.object(members))
-                    break
-                }
-            }
+            // Every Patient entry, as checks 5 and 6 judged them.
+            let evidence = PatientEvidence.all(entries: root?["entries"])
             let registry = RegistryDemographics(name: r.optionalText(5), birthDate: r.optionalText(6))
-            let dobConflict = QualityCheck(thresholds: Thresholds()).conflicts(
-                PatientEvidence(name: nil, birthDate: evidence?.birthDate), registry).contains { $0.code == .birthDateMismatch }
-            let similarity: Double? = {
-                guard let found = evidence?.name, let known = registry.name else { return nil }
-                return NameMatcher.similarity(found, known)
-            }()
+            // Check 5 does not depend on the thresholds; check 6 fires on the lowest similarity,
+            // or whatever the threshold when a name cannot be read.
+            let dobConflict = QualityCheck(thresholds: Thresholds()).conflicts(evidence, registry)
+                .contains { $0.code == .birthDateMismatch }
+            let similarity = QualityCheck.nameSimilarities(evidence, registry).map(\.score).min()
             let action = r.optionalText(3)
             let wrong: Bool? = action == nil ? nil : (action != "mark_correct")
             return TuneAnalysis.Case(confidence: r.double(0), fallbackUsed: r.bool(1), resourceCount: r.int(2),
                                      birthDateConflict: dobConflict, nameSimilarity: similarity, wrong: wrong,
-                                     newPatient: r.text(7).split(separator: ",").contains { $0 == FlagCode.newPatient.rawValue })
+                                     newPatient: r.text(7).split(separator: ",").contains { $0 == FlagCode.newPatient.rawValue },
+                                     nameUnreadable: evidence.contains { $0.nameProblem != nil })
         }
     }
 }

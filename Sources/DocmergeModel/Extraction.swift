@@ -61,8 +61,9 @@ public struct Extraction: Sendable {
         }
     }
 
-    /// The Patient entry: the demographics found in the document, if any.
-    public var documentPatient: Entry? { entries.first(where: \.isPatient) }
+    /// The first Patient entry: the one an unknown patient is registered from. The checks
+    /// read every Patient entry (`patientEvidence`), not only this one.
+    public var firstPatientEntry: Entry? { entries.first(where: \.isPatient) }
 }
 
 /// Why a file is refused: what is wrong and where (a JSON path such as `$.entries[3].resource`).

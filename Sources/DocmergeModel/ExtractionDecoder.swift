@@ -78,8 +78,9 @@ public struct ExtractionDecoder: Sendable {
         let confidence = try reader.unitNumber(extraction, "confidence", at: "$.extraction")
         guard let confidence else { throw ExtractionError(path: "$.extraction.confidence", message: "is required") }
         let model = try reader.string(extraction, "model", at: "$.extraction")
-        guard !model.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ExtractionError(path: "$.extraction.model", message: "must be a non-empty string")
+        // White space of any kind (a newline, a no-break space, …) names no model.
+        guard model.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw ExtractionError(path: "$.extraction.model", message: "must be a non-empty string that is not only white space")
         }
         guard let fallbackValue = extraction["fallback_used"] else {
             throw ExtractionError(path: "$.extraction.fallback_used", message: "is required")

@@ -87,6 +87,9 @@ public enum EntriesDecoder {
             else {
                 throw ExtractionError(path: "\(at).resource.resourceType", message: "must be a non-empty FHIR resource type name")
             }
+            if let why = FHIRResourceType.refusal(type) {
+                throw ExtractionError(path: "\(at).resource.resourceType", message: why)
+            }
             var id: String?
             if let idType = resource.typeName("id"), idType != "null" {
                 guard idType == "a string", let text = resource.string("id"), !text.isEmpty else {

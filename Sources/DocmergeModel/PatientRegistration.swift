@@ -1,8 +1,10 @@
 /// How a document registers a patient the registry does not know: from its own Patient
 /// entry when it has one (identifiers, gender, deceased, address, telecom and every other
 /// element kept), with `patient.name` / `patient.birth_date` filling only what the entry
-/// lacks; from the `patient` block alone otherwise. Pure: the same extraction registers
-/// the same way.
+/// lacks or gives in a form that is not FHIR (such an element is not kept: the registry's
+/// Patient stays valid FHIR); from the `patient` block alone otherwise. A document with
+/// several Patient entries registers from the first; checks 5 and 6 then judge the others
+/// against what it registered. Pure: the same extraction registers the same way.
 public struct PatientRegistration: Sendable, Equatable {
     public var name: String?
     public var birthDate: String?
@@ -11,7 +13,7 @@ public struct PatientRegistration: Sendable, Equatable {
     public var elements: [JSONMember]
 
     public init(_ x: Extraction) {
-        guard let entry = x.documentPatient, var elements = entry.resource.tree.objectValue else {
+        guard let entry = x.firstPatientEntry, var elements = entry.resource.tree.objectValue else {
             self.name = x.patientName
             self.birthDate = x.patientBirthDate
             self.elements = Self.elements(name: x.patientName, birthDate: x.patientBirthDate)
@@ -19,6 +21,10 @@ public struct PatientRegistration: Sendable, Equatable {
         }
         elements.removeAll { $0.key == "resourceType" || $0.key == "id" }
         let evidence = PatientEvidence(patient: entry.resource)
+        // A `name` or `birthDate` that is null or not FHIR is not kept (the checks flag it).
+        elements.removeAll { ($0.key == "name" || $0.key == "birthDate") && $0.value == .null }
+        if evidence.nameProblem != nil { elements.removeAll { $0.key == "name" } }
+        if evidence.birthDateProblem != nil { elements.removeAll { $0.key == "birthDate" } }
         if evidence.name == nil, let name = x.patientName {
             elements.removeAll { $0.key == "name" }
             elements.append(JSONMember("name", .array([Self.nameElement(name)])))

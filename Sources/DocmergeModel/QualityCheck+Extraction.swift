@@ -26,7 +26,7 @@ extension QualityCheck {
     public func evaluate(_ x: Extraction, registry: RegistryDemographics?, registeredPatient: Bool = false) -> [Finding] {
         var findings = evaluate(confidence: x.confidence, fallbackUsed: x.fallbackUsed, model: x.model,
                                 resourceCount: x.resourceCount,
-                                documentPatient: x.documentPatient.map { PatientEvidence(patient: $0.resource) }, registry: registry)
+                                documentPatients: x.patientEvidence, registry: registry)
         if registeredPatient { findings.append(Self.newPatient(mrn: x.mrn)) }
         return findings
     }

@@ -51,7 +51,7 @@ public struct QualityCheck: Sendable {
 
     /// Every condition that fires, in the order of the table in DESIGN.md.
     public func evaluate(confidence: Double, fallbackUsed: Bool, model: String, resourceCount: Int,
-                         documentPatient: PatientEvidence?, registry: RegistryDemographics?) -> [Finding] {
+                         documentPatients: [PatientEvidence], registry: RegistryDemographics?) -> [Finding] {
         var findings: [Finding] = []
         if confidence < thresholds.minConfidence {
             findings.append(Finding(code: .lowConfidence, text: "extraction confidence \(Self.fmt(confidence)) is below the \(Self.fmt(thresholds.minConfidence)) threshold"))
@@ -64,24 +64,8 @@ public struct QualityCheck: Sendable {
         } else if resourceCount < thresholds.fewResourcesCount && confidence < thresholds.fewResourcesConfidence {
             findings.append(Finding(code: .fewResources, text: "only \(resourceCount) resource\(resourceCount == 1 ? "" : "s") extracted (fewer than \(thresholds.fewResourcesCount)) with confidence \(Self.fmt(confidence)) below \(Self.fmt(thresholds.fewResourcesConfidence))"))
         }
-        if let documentPatient, let registry {
-            findings += conflicts(documentPatient, registry)
-        }
-        return findings
-    }
-
-    /// The quick conflict check: date of birth and name of the document's Patient entry
-    /// against the registry, from memory.
-    public func conflicts(_ evidence: PatientEvidence, _ registry: RegistryDemographics) -> [Finding] {
-        var findings: [Finding] = []
-        if let found = evidence.birthDate, let known = registry.birthDate, !Self.sameDate(found, known) {
-            findings.append(Finding(code: .birthDateMismatch, text: "the date of birth in the document differs from the registry's"))
-        }
-        if let found = evidence.name, let known = registry.name {
-            let score = NameMatcher.similarity(found, known)
-            if score < thresholds.minNameSimilarity {
-                findings.append(Finding(code: .nameMismatch, text: "the patient name in the document is unlike the registry's (similarity \(String(format: "%.2f", score)), below \(Self.fmt(thresholds.minNameSimilarity)))"))
-            }
+        if let registry {
+            findings += conflicts(documentPatients, registry)
         }
         return findings
     }
@@ -102,37 +86,5 @@ public struct QualityCheck: Sendable {
 
     public static func reasonText(_ findings: [Finding]) -> String? {
         findings.isEmpty ? nil : findings.map(\.text).joined(separator: "; ")
-    }
-}
-
-/// Demographics found in a document's Patient entry.
-public struct PatientEvidence: Sendable, Equatable {
-    public var name: String?
-    public var birthDate: String?
-    public init(name: String?, birthDate: String?) {
-        self.name = name
-        self.birthDate = birthDate
-    }
-
-    /// Reads a FHIR Patient: the official (or first) name, `text` or given + family.
-    public init(patient raw: RawJSON) {
-        self.init(patient: raw.tree)
-    }
-
-    public init(patient resource: JSON) {
-        birthDate = resource["birthDate"]?.stringValue
-        var chosen: JSON?
-        if let names = resource["name"]?.arrayValue {
-            chosen = names.first(where: { $0["use"]?.stringValue == "official" }) ?? names.first
-        }
-        name = chosen.flatMap(PatientEvidence.displayName)
-    }
-
-    public static func displayName(_ name: JSON) -> String? {
-        var parts: [String] = []
-        for given in name["given"]?.arrayValue ?? [] { if let g = given.stringValue { parts.append(g) } }
-        if let family = name["family"]?.stringValue { parts.append(family) }
-        if parts.isEmpty { return name["text"]?.stringValue }
-        return parts.joined(separator: " ")
     }
 }

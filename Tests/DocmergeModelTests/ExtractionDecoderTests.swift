@@ -30,6 +30,11 @@ import Testing
         ("\"id\":\"doc-1\"", "\"id\":\"\"", "$.document.id"),
         ("\"mrn\":\"MRN-1\"", "\"mrn\":12", "$.patient.mrn"),
         ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\"\"", "$.extraction.model"),
+        // White space of any kind only is no model name.
+        ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\" \"", "$.extraction.model"),
+        ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\"\\n\"", "$.extraction.model"),
+        ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\" \\t\\r\\n\"", "$.extraction.model"),
+        ("\"model\":\"claude-3-5-sonnet\"", "\"model\":\"\\u00a0\\u2028\\u3000\"", "$.extraction.model"),
         ("\"fallback_used\":false", "\"fallback_used\":\"no\"", "$.extraction.fallback_used"),
         ("docmerge.extraction/v1", "docmerge.extraction/v2", "$.schema"),
         ("\"extracted_at\":\"2026-11-28T10:16:02Z\"", "\"extracted_at\":\"yesterday\"", "$.extraction.extracted_at"),
@@ -96,7 +101,7 @@ import Testing
             .replacingOccurrences(of: "\"confidence\":0.97,", with: "\"confidence\":\(text),")
         let x = try decoder.decode(Array(json.utf8)).0
         let findings = QualityCheck(thresholds: Thresholds()).evaluate(
-            confidence: x.confidence, fallbackUsed: false, model: "m", resourceCount: 5, documentPatient: nil, registry: nil)
+            confidence: x.confidence, fallbackUsed: false, model: "m", resourceCount: 5, documentPatients: [], registry: nil)
         #expect(findings.contains { $0.code == .lowConfidence } == low, "\(text) read as \(x.confidence)")
     }
 
@@ -108,6 +113,33 @@ import Testing
         for _ in 0..<70 { nested = .array([nested]) }
         deep.entries = [.object([JSONMember("resource", .object([JSONMember("resourceType", .string("Basic")), JSONMember("x", nested)]))])]
         #expect(throws: ExtractionError.self) { try decoder.decode(deep.bytes) }
+    }
+
+    /// An entry's resource is one FHIR R4 resource that can be in a record: an unknown type
+    /// would be merged and exported in the patient's Bundle, making it invalid FHIR.
+    @Test(arguments: [
+        ("FooBar", "'FooBar' is not a FHIR R4 resource type"),
+        ("condition", "did you mean Condition?"),
+        ("Ingredient", "'Ingredient' is not a FHIR R4 resource type"),   // R4B and R5 only
+        ("Bundle", "a Bundle is a container, not a record entry"),
+        ("Parameters", "cannot be a record entry"),
+        ("DomainResource", "'DomainResource' is an abstract FHIR type"),
+        ("Resource", "'Resource' is an abstract FHIR type"),
+    ])
+    func refusesAResourceTypeThatIsNoR4RecordEntry(_ type: String, _ says: String) {
+        let error = refusal { $0 = $0.replacingOccurrences(of: "\"resourceType\":\"Condition\",\"id\":\"c1\"",
+                                                           with: "\"resourceType\":\"\(type)\",\"id\":\"c1\"") }
+        #expect(error?.path == "$.entries[1].resource.resourceType", "\(String(describing: error))")
+        #expect(error?.message.contains(says) == true, "\(String(describing: error))")
+    }
+
+    @Test func acceptsEveryR4ResourceTypeButTheContainers() throws {
+        #expect(FHIRResourceType.r4.count == 146)
+        for type in ["Basic", "Binary", "Patient", "Provenance", "Media", "MedicinalProduct", "VisionPrescription"] {
+            var b = DocumentBuilder(id: "doc-1", mrn: "MRN-1")
+            b.entries = [.object([JSONMember("resource", .object([JSONMember("resourceType", .string(type))]))])]
+            #expect(try decoder.decode(b.bytes).0.entries.map(\.resourceType) == [type])
+        }
     }
 
     @Test func unknownFieldsAreKept() throws {

@@ -64,7 +64,9 @@ struct EntryView {
         var parts: [String] = []
         if type == "Patient" {
             let evidence = PatientEvidence(patient: r)
-            return [evidence.name, evidence.birthDate.map { "born \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            return [evidence.nameProblem.map { "name not readable: \($0)" } ?? evidence.name,
+                    evidence.birthDateProblem.map { "date of birth not readable: \($0)" } ?? evidence.birthDate.map { "born \($0)" }]
+                .compactMap { $0 }.joined(separator: ", ")
         }
         if let what = concept(r["code"]) ?? concept(r["medicationCodeableConcept"]) ?? concept(r["vaccineCode"]) ?? concept(r["type"]) {
             parts.append(what)

@@ -23,12 +23,20 @@ struct VerifyView {
         let corrected = try store.reviewAction(documentID: documentID) == "correct"
         // After a correction the record holds the steward's entries, not the extraction's.
         let entries = corrected ? try EntryView.current(store.mergedResources(documentID: documentID)) : extracted
-        let evidence = extracted.first(where: { $0.type == "Patient" }).map { PatientEvidence(patient: $0.resource) }
+        // Every Patient entry is evidence: one column each (entry numbers as in the entries table).
+        let patients = extracted.enumerated().compactMap { i, e in e.type == "Patient" ? (i + 1, PatientEvidence(patient: e.resource)) : nil }
         let patientName = d.registry.name ?? "name unknown"
-        func cell(_ registry: String?, _ document: String?) -> String {
-            let differs = document != nil && registry != nil && NameMatcherLite.normal(registry) != NameMatcherLite.normal(document)
-            return "<td>\(HTML.h(registry ?? "unknown"))</td><td\(differs ? " class=\"mismatch\"" : "")>\(HTML.h(document ?? "not given"))</td>"
+        func cells(_ registry: String?, _ documents: [(value: String?, problem: String?)]) -> String {
+            let shown = documents.isEmpty ? [(value: nil, problem: nil)] : documents
+            return "<td>\(HTML.h(registry ?? "unknown"))</td>" + shown.map { document in
+                let differs = document.problem != nil
+                    || document.value != nil && registry != nil && NameMatcherLite.normal(registry) != NameMatcherLite.normal(document.value)
+                let text = document.problem.map { "not readable: \($0)" } ?? document.value ?? "not given"
+                return "<td\(differs ? " class=\"mismatch\"" : "")>\(HTML.h(text))</td>"
+            }.joined()
         }
+        let documentHeads = patients.count > 1 ? patients.map { "<th>in the document (entry \($0.0), $.entries[\($0.0 - 1)])</th>" }.joined()
+            : "<th>in the document</th>"
         let reasonBox = s.flagReason.map { "<div class=\"reason\" id=\"reason\"><strong>Why it was flagged:</strong> \(HTML.h($0))</div>" }
             ?? "<div class=\"reason none\" id=\"reason\">Not flagged (\(HTML.h(s.status.rawValue.replacingOccurrences(of: "_", with: "-"))))\(s.sampled ? ", picked for the quality sample" : "").</div>"
         let entryRows = entries.enumerated().map { i, e in
@@ -57,9 +65,9 @@ struct VerifyView {
         \(reasonBox)
         \(viewer.canAct ? forms.quickBar : "")
         <div class="grid">
-        <div class="panel"><h3>Demographics</h3><table><tr><th></th><th>registry</th><th>in the document</th></tr>
-        <tr><th>name</th>\(cell(d.registry.name, evidence?.name))</tr>
-        <tr><th>date of birth</th>\(cell(d.registry.birthDate, evidence?.birthDate))</tr></table></div>
+        <div class="panel"><h3>Demographics</h3><table><tr><th></th><th>registry</th>\(documentHeads)</tr>
+        <tr><th>name</th>\(cells(d.registry.name, patients.map { ($0.1.name, $0.1.nameProblem) }))</tr>
+        <tr><th>date of birth</th>\(cells(d.registry.birthDate, patients.map { ($0.1.birthDate, $0.1.birthDateProblem) }))</tr></table></div>
         <div class="panel"><h3>Extraction</h3><table>
         <tr><td>confidence</td><td class="num">\(String(format: "%.2f", d.confidence))</td></tr>
         <tr><td>model</td><td>\(HTML.h(d.model))\(d.fallbackUsed ? " <span class=\"pill overdue\">fallback</span>" : "")</td></tr>

@@ -72,9 +72,14 @@ struct ReviewShowCommand: Command {
         if let by = detail.reviewedBy { Output.out("Reviewed by \(safe(by)) at \(safe(detail.reviewedAt ?? "?"))") }
         Output.out("Extraction: confidence \(detail.confidence), model \(safe(detail.model))\(detail.fallbackUsed ? " (fallback model)" : "")")
         Output.out("Registry: \(safe(detail.registry.name ?? "name unknown")), born \(safe(detail.registry.birthDate ?? "unknown"))")
-        if let patient = entries.first(where: { $0["resourceType"]?.stringValue == "Patient" })?["resource"] {
+        // Every Patient entry is evidence (numbered as in the list of entries below).
+        let patients = entries.enumerated().filter { $0.element["resourceType"]?.stringValue == "Patient" }
+        for (i, entry) in patients {
+            guard let patient = entry["resource"] else { continue }
             let evidence = PatientEvidence(patient: patient)
-            Output.out("In the document: \(safe(evidence.name ?? "name not given")), born \(safe(evidence.birthDate ?? "not given"))")
+            let name = evidence.nameProblem.map { "name not readable (\($0))" } ?? evidence.name ?? "name not given"
+            let born = evidence.birthDateProblem.map { "not readable (\($0))" } ?? evidence.birthDate ?? "not given"
+            Output.out("In the document\(patients.count > 1 ? " (entry \(i + 1), $.entries[\(i)])" : ""): \(safe(name)), born \(safe(born))")
         }
         Output.out("Entries (\(entries.count)):")
         for (i, entry) in entries.enumerated() {
