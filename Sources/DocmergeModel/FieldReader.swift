@@ -30,9 +30,13 @@ struct FieldReader {
     /// it reads as the double 1.0); nil when absent. See `DecimalText.comparableDouble`.
     func unitNumber(_ parent: JSON, _ key: String, at path: String) throws(ExtractionError) -> Double? {
         guard let value = parent[key], value != .null else { return nil }
-        guard case .number(let text) = value, let decimal = DecimalText(text),
-              let number = DecimalText.comparableDouble(text) else {
+        guard case .number(let text) = value else {
             throw ExtractionError(path: "\(path).\(key)", message: "must be a number in [0, 1], found \(value.typeName)")
+        }
+        guard let decimal = DecimalText(text), let number = DecimalText.comparableDouble(text) else {
+            // A number whose exponent no decimal comparison can hold (1e400, 1e-99999999999).
+            let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+            throw ExtractionError(path: "\(path).\(key)", message: "must be a number in [0, 1] written without an extreme exponent, found \(shown)")
         }
         guard !decimal.negative, !(DecimalText(1) < decimal) else {
             throw ExtractionError(path: "\(path).\(key)", message: "must be a number in [0, 1], found \(text)")

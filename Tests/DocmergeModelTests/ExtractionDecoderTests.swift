@@ -69,6 +69,13 @@ import Testing
         #expect(error?.path == path, "\(String(describing: error))")
     }
 
+    /// A confidence whose exponent no decimal comparison holds is refused showing its text.
+    @Test(arguments: ["1e400", "0.0000001e9999999999999999999", "1e-99999999999"])
+    func anExtremeExponentIsShownInTheRefusal(_ number: String) {
+        let error = refusal { $0 = $0.replacingOccurrences(of: "\"confidence\":0.97,", with: "\"confidence\":\(number),") }
+        #expect(error?.path == "$.extraction.confidence" && error?.message.contains(number) == true, "\(String(describing: error))")
+    }
+
     /// A byte-order mark is named in the explanation (an editor adds it; the file is otherwise fine).
     @Test(arguments: [([0xEF, 0xBB, 0xBF] as [UInt8], "UTF-8 byte-order mark"), ([0xFF, 0xFE], "UTF-16"), ([0xFE, 0xFF], "UTF-16")])
     func aByteOrderMarkIsNamed(_ mark: [UInt8], _ named: String) {
