@@ -9,6 +9,9 @@ public final class Connection {
     private var cache: [String: Statement] = [:]
     /// Statements stepped on this connection (a cost measure for the benchmark).
     public internal(set) var statementsRun = 0
+    /// Virtual-machine operations those statements executed, subqueries included: the
+    /// work a query did, counted (a test can tell linear from quadratic without a clock).
+    public internal(set) var vmSteps = 0
     /// Keeps the write-ahead-log hook's context alive as long as the connection.
     var walHook: WALHook?
 

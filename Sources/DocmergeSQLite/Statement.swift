@@ -67,7 +67,10 @@ public final class Statement {
     func run(_ values: [SQLBindable], row: (Row) throws -> Void) throws {
         try bind(values)
         connection.statementsRun += 1
-        defer { sqlite3_reset(handle) }
+        defer {
+            connection.vmSteps += Int(sqlite3_stmt_status(handle, SQLITE_STMTSTATUS_VM_STEP, 1))
+            sqlite3_reset(handle)
+        }
         while true {
             let rc = sqlite3_step(handle)
             if rc == SQLITE_DONE { return }
