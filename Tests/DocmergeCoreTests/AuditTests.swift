@@ -79,4 +79,19 @@ import Testing
         let result = try RecordStore(path: t.path).verifyAudit()
         #expect(result.problem?.contains("has no audit row that wrote it") == true, "\(result.problem ?? "none")")
     }
+
+    @Test func aRelinkedResourceNoRowWroteIsFound() throws {
+        let t = try TestStore()
+        var waiting = DocumentBuilder(id: "doc-a", mrn: "MRN-1")
+        waiting.entries = [DocumentBuilder.medication(text: "Metformin", reason: "Condition/c1")]
+        _ = try t.merge(waiting)
+        var target = DocumentBuilder(id: "doc-b", mrn: "MRN-1")
+        target.entries = [DocumentBuilder.condition(id: "c1", code: "44054006", display: "Diabetes")]
+        _ = try t.merge(target)
+        #expect(try t.count("SELECT version_id FROM resources WHERE document_id = 'doc-a'") == 2, "doc-b's merge relinked it")
+        #expect(try t.store.verifyAudit().problem == nil, "the relinking row accounts for version 2")
+        _ = try sqlite3Tool(t.path, "UPDATE resources SET version_id = 3 WHERE document_id = 'doc-a';")
+        let result = try RecordStore(path: t.path).verifyAudit()
+        #expect(result.problem?.contains("of document doc-a has no audit row that wrote it") == true, "\(result.problem ?? "none")")
+    }
 }
