@@ -101,22 +101,30 @@ extension RecordStore {
         }
         // A resource is written by its own document's rows, or relinked by the merge of another
         // document of the record (that row names the resource's document in `document`).
+        // Each set is gathered once, in one pass over the rows, and looked up by key: a search
+        // per resource re-read its document's whole merge row (quadratic in the row's entries).
+        // `(…) IN (SELECT …)` compares as `=` does, column by column; IS NOT TRUE keeps a
+        // resource that matches nothing (false) or only NULLs (null) unaccounted for. Only
+        // objects can match: rollback and refile_out rows list `Type/id` strings, which
+        // json_extract cannot read (the search per resource seldom reached them).
         if let row = try db.first("""
             WITH relinks AS MATERIALIZED (
                 SELECT json_extract(e.value, '$.document') AS document_id, json_extract(e.value, '$.type') AS type,
                        json_extract(e.value, '$.id') AS id, json_extract(e.value, '$.version') AS version
                 FROM (SELECT detail FROM audit WHERE instr(detail, '"relinked"') > 0 AND json_valid(detail)) a,
                      json_each(a.detail, '$.resources') e
-                WHERE json_extract(e.value, '$.change') = 'relinked')
+                WHERE json_extract(e.value, '$.change') = 'relinked'),
+            written AS MATERIALIZED (
+                SELECT a.document_id, json_extract(e.value, '$.type') AS type,
+                       json_extract(e.value, '$.id') AS id, json_extract(e.value, '$.version') AS version
+                FROM audit a, json_each(a.detail, '$.resources') e
+                WHERE a.document_id IN (SELECT document_id FROM resources)
+                  AND CASE WHEN e.type = 'object' THEN json_extract(e.value, '$.change') <> 'deleted' END)
             SELECT r.document_id, r.resource_type, r.fhir_id FROM resources r
-            WHERE NOT EXISTS (SELECT 1 FROM relinks l WHERE l.document_id = r.document_id AND l.type = r.resource_type
-                                                          AND l.id = r.fhir_id AND l.version = r.version_id)
-              AND NOT EXISTS (
-                SELECT 1 FROM audit a, json_each(a.detail, '$.resources') e
-                WHERE a.document_id = r.document_id AND json_extract(e.value, '$.id') = r.fhir_id
-                  AND json_extract(e.value, '$.type') = r.resource_type
-                  AND json_extract(e.value, '$.version') = r.version_id
-                  AND json_extract(e.value, '$.change') <> 'deleted')
+            WHERE ((r.document_id, r.resource_type, r.fhir_id, r.version_id) IN
+                      (SELECT document_id, type, id, version FROM relinks)) IS NOT TRUE
+              AND ((r.document_id, r.resource_type, r.fhir_id, r.version_id) IN
+                      (SELECT document_id, type, id, version FROM written)) IS NOT TRUE
             ORDER BY r.id LIMIT 1
             """, [], { ($0.text(0), $0.text(1), $0.text(2)) }) {
             return "resource \(row.1)/\(row.2) of document \(row.0) has no audit row that wrote it: the row that recorded it was deleted"
