@@ -43,11 +43,16 @@ final class AuditLogReader {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where the search for the next newline resumes: bytes before it (from `start`) hold none,
+    /// so a line longer than a chunk is searched once, not again after every chunk.
+    private var searched = 0
     private var atEnd = false
     /// 1-based number of the last line returned.
     private(set) var lineNumber = 0
     /// The file ended in the middle of a line (a runner stopped mid-append; it cuts it off on restart).
     private(set) var tornTail = false
+    /// Bytes looked at for newlines (a work count for tests: about the file's size).
+    private(set) var bytesSearched = 0
 
     init?(path: String) {
         fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -58,17 +63,23 @@ final class AuditLogReader {
 
     func next() throws -> [UInt8]? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            let from = max(start, searched)
+            if let newline = buffer[from...].firstIndex(of: 0x0A) {
+                bytesSearched += newline + 1 - from
                 let line = Array(buffer[start..<newline])
                 start = newline + 1
+                searched = start
                 lineNumber += 1
                 return line
             }
+            bytesSearched += buffer.count - from
+            searched = buffer.count
             if atEnd {
                 tornTail = start < buffer.count
                 return nil
             }
             buffer.removeSubrange(..<start)
+            searched -= start
             start = 0
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
