@@ -113,7 +113,7 @@ extension RecordStore {
                        json_extract(e.value, '$.id') AS id, json_extract(e.value, '$.version') AS version
                 FROM (SELECT detail FROM audit WHERE instr(detail, '"relinked"') > 0 AND json_valid(detail)) a,
                      json_each(a.detail, '$.resources') e
-                WHERE json_extract(e.value, '$.change') = 'relinked'),
+                WHERE CASE WHEN e.type = 'object' THEN json_extract(e.value, '$.change') = 'relinked' END),
             written AS MATERIALIZED (
                 SELECT a.document_id, json_extract(e.value, '$.type') AS type,
                        json_extract(e.value, '$.id') AS id, json_extract(e.value, '$.version') AS version

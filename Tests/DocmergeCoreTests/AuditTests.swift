@@ -94,4 +94,13 @@ import Testing
         let result = try RecordStore(path: t.path).verifyAudit()
         #expect(result.problem?.contains("of document doc-a has no audit row that wrote it") == true, "\(result.problem ?? "none")")
     }
+
+    /// A rollback lists `Type/id` strings, not objects: no resource check may try to read them as objects.
+    @Test func aRollbackRowsResourceListIsNotReadAsObjects() throws {
+        let t = try TestStore()
+        _ = try t.mergedResult(DocumentBuilder.clinical(id: "doc-1", mrn: "MRN-1"))
+        _ = try t.mergedResult(DocumentBuilder.clinical(id: "doc-2", mrn: "MRN-1"))
+        try t.store.rollback(documentID: "doc-1", reviewer: "steward", reason: "relinked")
+        #expect(try t.store.verifyAudit().problem == nil)
+    }
 }
