@@ -122,6 +122,22 @@ import Testing
         #expect(error.contains("1500000000 bytes, over the 10485760-byte limit (refused unread)"), "\(error)")
     }
 
+    /// A runner under `budget` bytes in flight, the files renamed into its inbox at once:
+    /// its peak RSS (VmHWM) once all are processed.
+    func burstPeakRSS(_ dir: TemporaryDirectory, _ inbox: String, _ db: String, budget: Int, files documents: [[UInt8]]) throws -> Int {
+        let config = try testConfig(in: dir, ["max_in_flight_bytes": budget])
+        let stage = dir.file("stage")
+        try FileManager.default.createDirectory(atPath: stage, withIntermediateDirectories: true)
+        for (i, bytes) in documents.enumerated() { try Data(bytes).write(to: URL(fileURLWithPath: stage + "/b\(i).json")) }
+        let runner = try RunnerProcess(watch: inbox, db: db, config: config, extra: ["--quiet"])
+        for i in documents.indices { #expect(rename(stage + "/b\(i).json", inbox + "/b\(i).json") == 0) }
+        #expect(eventually(240) { files(in: inbox + "/processed").count == documents.count })
+        let peak = ProcessTools.peakRSS(pid: runner.pid) ?? Int.max
+        runner.terminate()
+        #expect(runner.wait().status == 0)
+        return peak
+    }
+
     /// Guarantee 10 by size: a burst of 16 valid files of ~9.5 MB with a 64 MiB budget.
     /// Peak RSS (VmHWM from /proc) stays under the documented bound, 96 MiB + the budget.
     /// (Before the byte budget, 40 such files peaked near 2 GB: every one was in flight.)
@@ -140,21 +156,11 @@ import Testing
         }
         let template = builder.bytes
         let budget = 64 << 20
-        let config = try testConfig(in: dir, ["max_in_flight_bytes": budget])
-        let stage = dir.file("stage")
-        try FileManager.default.createDirectory(atPath: stage, withIntermediateDirectories: true)
-        for i in 0..<16 {
-            let id = Array(String(format: "burst-%02d", i).utf8)
+        let peak = try burstPeakRSS(dir, inbox, db, budget: budget, files: (0..<16).map { i in
             var bytes = template
-            if let at = bytes.firstRange(of: Array("burst-00".utf8)) { bytes.replaceSubrange(at, with: id) }
-            try Data(bytes).write(to: URL(fileURLWithPath: stage + "/b\(i).json"))
-        }
-        let runner = try RunnerProcess(watch: inbox, db: db, config: config, extra: ["--quiet"])
-        for i in 0..<16 { #expect(rename(stage + "/b\(i).json", inbox + "/b\(i).json") == 0) }
-        #expect(eventually(240) { files(in: inbox + "/processed").count == 16 })
-        let peak = ProcessTools.peakRSS(pid: runner.pid) ?? Int.max
-        runner.terminate()
-        #expect(runner.wait().status == 0)
+            if let at = bytes.firstRange(of: Array("burst-00".utf8)) { bytes.replaceSubrange(at, with: Array(String(format: "burst-%02d", i).utf8)) }
+            return bytes
+        })
         #expect(template.count > 9_000_000)
         print("burst: peak RSS \(peak >> 20) MiB, 16 files of \(template.count) bytes, budget \(budget >> 20) MiB")
         #expect(peak < (96 << 20) + budget, "peak RSS \(peak >> 20) MiB for 16 files of \(template.count >> 20) MiB")
@@ -169,10 +175,7 @@ import Testing
         let dir = TemporaryDirectory("docmerge-burst")
         let (inbox, db) = try dir.site()
         let budget = 64 << 20
-        let config = try testConfig(in: dir, ["max_in_flight_bytes": budget])
-        let stage = dir.file("stage")
-        try FileManager.default.createDirectory(atPath: stage, withIntermediateDirectories: true)
-        for i in 0..<8 {
+        let peak = try burstPeakRSS(dir, inbox, db, budget: budget, files: (0..<8).map { i in
             var builder = DocumentBuilder(id: "tiny-\(i)", mrn: "MRN-1")
             builder.entries = (0..<20_000).map { n in
                 .object([JSONMember("resource", .object([
@@ -180,14 +183,8 @@ import Testing
                     JSONMember("code", .object([JSONMember("text", .string("c\(n)"))])),
                 ]))])
             }
-            try Data(builder.bytes).write(to: URL(fileURLWithPath: stage + "/t\(i).json"))
-        }
-        let runner = try RunnerProcess(watch: inbox, db: db, config: config, extra: ["--quiet"])
-        for i in 0..<8 { #expect(rename(stage + "/t\(i).json", inbox + "/t\(i).json") == 0) }
-        #expect(eventually(240) { files(in: inbox + "/processed").count == 8 })
-        let peak = ProcessTools.peakRSS(pid: runner.pid) ?? Int.max
-        runner.terminate()
-        #expect(runner.wait().status == 0)
+            return builder.bytes
+        })
         print("burst of tiny entries: peak RSS \(peak >> 20) MiB, 8 files of 20,000 entries, budget \(budget >> 20) MiB")
         #expect(peak < (96 << 20) + budget, "peak RSS \(peak >> 20) MiB")
     }

@@ -60,16 +60,11 @@ extension Inbox {
     func rejectUndecodableName(_ bytes: [UInt8], at: Date) throws -> String? {
         let source = (Array(root.utf8) + [UInt8(ascii: "/")] + bytes + [0]).map { CChar(bitPattern: $0) }
         let safe = Inbox.escaped(bytes)
-        if access(rejected, F_OK) != 0 { try ensureFolders() }
-        for attempt in 0..<10_000 {
+        return try moveToRejected(source, as: safe, isStillThere: {
             var info = stat()
-            guard lstat(source, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-            let target = Inbox.candidateName(safe, attempt, limit: Inbox.rejectedNameLimit(for: safe))
-            let path = rejected + "/" + target
-            if Inbox.identity(atPath: path) != nil { continue }
-            let explanation = rejected + "/" + Inbox.errorFileName(for: target)
-            guard Inbox.explanationSlotIsFree(explanation, for: target) else { continue }
-            let members: [JSONMember] = [
+            return lstat(source, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        }) { target in
+            [
                 JSONMember("file", .string(safe)),
                 JSONMember("file_name_bytes", .string(bytes.hexString)),
                 JSONMember("rejected_as", .string(target)),
@@ -77,11 +72,6 @@ extension Inbox {
                 JSONMember("path", .string("$")),
                 JSONMember("rejected_at", .string(Timestamp.format(at))),
             ]
-            try Inbox.writeAtomically(JSON.object(members).bytes + [0x0A], to: explanation)
-            let failure = Inbox.place(source, at: path)
-            if failure == 0 { return target }
-            if failure != EEXIST { throw InboxError("Cannot move \(safe) to \(rejected): \(String(cString: strerror(failure))).") }
         }
-        return nil
     }
 }

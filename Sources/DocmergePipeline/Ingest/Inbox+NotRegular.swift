@@ -50,28 +50,17 @@ extension Inbox {
     func rejectNotRegular(_ item: NotRegular, at: Date) throws -> String? {
         guard !item.isFolder else { return nil }
         let source = root + "/" + item.name
-        if access(rejected, F_OK) != 0 { try ensureFolders() }
-        for attempt in 0..<10_000 {
+        return try moveToRejected(Array(source.utf8CString), as: item.name, isStillThere: {
             var info = stat()
-            guard lstat(source, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG, (info.st_mode & S_IFMT) != S_IFDIR else { return nil }
-            let target = Inbox.candidateName(item.name, attempt, limit: Inbox.rejectedNameLimit(for: item.name))
-            let path = rejected + "/" + target
-            var there = stat()
-            if lstat(path, &there) == 0 { continue }
-            let explanation = rejected + "/" + Inbox.errorFileName(for: target)
-            guard Inbox.explanationSlotIsFree(explanation, for: target) else { continue }
-            let members: [JSONMember] = [
+            return lstat(source, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFDIR
+        }) { target in
+            [
                 JSONMember("file", .string(item.name)),
                 JSONMember("rejected_as", .string(target)),
                 JSONMember("error", .string(Inbox.notRegularReason(item))),
                 JSONMember("path", .string("$")),
                 JSONMember("rejected_at", .string(Timestamp.format(at))),
             ]
-            try Inbox.writeAtomically(JSON.object(members).bytes + [0x0A], to: explanation)
-            let failure = Inbox.place(source, at: path)
-            if failure == 0 { return target }
-            if failure != EEXIST { throw InboxError("Cannot move \(item.name) to \(rejected): \(String(cString: strerror(failure))).") }
         }
-        return nil
     }
 }

@@ -170,24 +170,17 @@ public struct Inbox: Sendable {
         name.hasSuffix(".json") ? String(name.dropLast(5)) + ".error.json" : name + ".error.json"
     }
 
-    /// Refuses a file: moves it byte for byte to `rejected/` with the explanation
-    /// beside it. The explanation is written first, under the name the file is about to
-    /// take, so a crash in between leaves the file in the inbox (refused again on restart,
-    /// reusing that name), never a rejected file without its explanation.
+    /// Refuses a file: moves it byte for byte to `rejected/` with the explanation beside it
+    /// (`moveToRejected`). nil if the file is gone or is no longer the one refused.
     public func reject(_ ticket: FileTicket, reason: String, jsonPath: String, documentID: String?,
                        at: Date) throws -> String? {
         let source = root + "/" + ticket.name
-        if access(rejected, F_OK) != 0 { try ensureFolders() }
-        for attempt in 0..<10_000 {
-            guard let current = Inbox.identity(atPath: source), current == ticket.identity else { return nil }
-            let target = Inbox.candidateName(ticket.name, attempt, limit: Inbox.rejectedNameLimit(for: ticket.name))
-            let path = rejected + "/" + target
-            if let there = Inbox.identity(atPath: path) {
-                if there.inode == current.inode && there.device == current.device { unlink(source); return target }
-                continue
-            }
-            let explanation = rejected + "/" + Inbox.errorFileName(for: target)
-            guard Inbox.explanationSlotIsFree(explanation, for: target) else { continue }
+        let refused = ticket.identity
+        return try moveToRejected(Array(source.utf8CString), as: ticket.name,
+                                  isStillThere: { Inbox.identity(atPath: source) == refused },
+                                  isAlreadyThere: { path in
+                                      Inbox.identity(atPath: path).map { $0.inode == refused.inode && $0.device == refused.device } ?? false
+                                  }) { target in
             var members: [JSONMember] = [
                 JSONMember("file", .string(ticket.name)),
                 JSONMember("rejected_as", .string(target)),
@@ -196,12 +189,8 @@ public struct Inbox: Sendable {
                 JSONMember("rejected_at", .string(Timestamp.format(at))),
             ]
             if let documentID { members.append(JSONMember("document_id", .string(documentID))) }
-            try Inbox.writeAtomically(JSON.object(members).bytes + [0x0A], to: explanation)
-            let failure = Inbox.place(source, at: path)
-            if failure == 0 { return target }
-            if failure != EEXIST { throw InboxError("Cannot move \(ticket.name) to \(rejected): \(String(cString: strerror(failure))).") }
+            return members
         }
-        throw InboxError("Cannot find a free name for \(ticket.name) in \(rejected).")
     }
 
     /// Writes through a temporary file and `rename`, with fsync.
