@@ -99,36 +99,56 @@ extension RecordStore {
             """) {
             return "the review decision on document \(id) has no audit row: the row that recorded it was deleted"
         }
-        // A resource is written by its own document's rows, or relinked by the merge of another
-        // document of the record (that row names the resource's document in `document`).
-        // Each set is gathered once, in one pass over the rows, and looked up by key: a search
-        // per resource re-read its document's whole merge row (quadratic in the row's entries).
-        // `(…) IN (SELECT …)` compares as `=` does, column by column; IS NOT TRUE keeps a
-        // resource that matches nothing (false) or only NULLs (null) unaccounted for. Only
-        // objects can match: rollback and refile_out rows list `Type/id` strings, which
-        // json_extract cannot read (the search per resource seldom reached them).
-        if let row = try db.first("""
-            WITH relinks AS MATERIALIZED (
-                SELECT json_extract(e.value, '$.document') AS document_id, json_extract(e.value, '$.type') AS type,
-                       json_extract(e.value, '$.id') AS id, json_extract(e.value, '$.version') AS version
-                FROM (SELECT detail FROM audit WHERE instr(detail, '"relinked"') > 0 AND json_valid(detail)) a,
-                     json_each(a.detail, '$.resources') e
-                WHERE CASE WHEN e.type = 'object' THEN json_extract(e.value, '$.change') = 'relinked' END),
-            written AS MATERIALIZED (
-                SELECT a.document_id, json_extract(e.value, '$.type') AS type,
-                       json_extract(e.value, '$.id') AS id, json_extract(e.value, '$.version') AS version
-                FROM audit a, json_each(a.detail, '$.resources') e
-                WHERE a.document_id IN (SELECT document_id FROM resources)
-                  AND CASE WHEN e.type = 'object' THEN json_extract(e.value, '$.change') <> 'deleted' END)
-            SELECT r.document_id, r.resource_type, r.fhir_id FROM resources r
-            WHERE ((r.document_id, r.resource_type, r.fhir_id, r.version_id) IN
-                      (SELECT document_id, type, id, version FROM relinks)) IS NOT TRUE
-              AND ((r.document_id, r.resource_type, r.fhir_id, r.version_id) IN
-                      (SELECT document_id, type, id, version FROM written)) IS NOT TRUE
-            ORDER BY r.id LIMIT 1
-            """, [], { ($0.text(0), $0.text(1), $0.text(2)) }) {
-            return "resource \(row.1)/\(row.2) of document \(row.0) has no audit row that wrote it: the row that recorded it was deleted"
+        if let row = try unauditedResource() {
+            return "resource \(row.type)/\(row.id) of document \(row.documentID) has no audit row that wrote it: the row that recorded it was deleted"
         }
         return nil
+    }
+}
+
+extension RecordStore {
+    /// The first resource (by row) that no audit row accounts for: a resource is written by
+    /// its own document's rows, or relinked by the merge of another document of the record
+    /// (that row names the resource's document in `document`). Document by document, so the
+    /// cost is linear in the rows read and the memory is one document's (a search per
+    /// resource re-read its document's whole merge row: quadratic in the row's entries).
+    /// `(…) IN (SELECT …)` compares as `=` does, column by column; IS NOT TRUE keeps a
+    /// resource that matches nothing (false) or only NULLs (null) unaccounted for. Only
+    /// objects are read: rollback and refile_out rows list `Type/id` strings.
+    func unauditedResource() throws -> (documentID: String, type: String, id: String)? {
+        struct Key: Hashable { let document: String; let type: String; let id: String; let version: Int }
+        var relinked = Set<Key>()
+        try db.forEach("""
+            SELECT json_extract(e.value, '$.document'), json_extract(e.value, '$.type'), json_extract(e.value, '$.id'),
+                   json_extract(e.value, '$.version')
+            FROM (SELECT detail FROM audit WHERE instr(detail, '"relinked"') > 0 AND json_valid(detail)) a,
+                 json_each(a.detail, '$.resources') e
+            WHERE CASE WHEN e.type = 'object' THEN json_extract(e.value, '$.change') = 'relinked' END
+            """) { row in
+            if let document = row.optionalText(0), let type = row.optionalText(1), let id = row.optionalText(2),
+               let version = row.optionalText(3).flatMap({ Int($0) }) {
+                relinked.insert(Key(document: document, type: type, id: id, version: version))
+            }
+        }
+        var first: (row: Int64, documentID: String, type: String, id: String)?
+        try db.forEach("SELECT DISTINCT document_id FROM resources ORDER BY document_id") { document in
+            let documentID = document.text(0)
+            try db.forEach("""
+                WITH written AS MATERIALIZED (
+                    SELECT json_extract(e.value, '$.type') AS type, json_extract(e.value, '$.id') AS id,
+                           json_extract(e.value, '$.version') AS version
+                    FROM audit a, json_each(a.detail, '$.resources') e
+                    WHERE a.document_id = ?1 AND json_valid(a.detail)
+                      AND CASE WHEN e.type = 'object' THEN json_extract(e.value, '$.change') <> 'deleted' END)
+                SELECT r.id, r.resource_type, r.fhir_id, r.version_id FROM resources r
+                WHERE r.document_id = ?1
+                  AND ((r.resource_type, r.fhir_id, r.version_id) IN (SELECT type, id, version FROM written)) IS NOT TRUE
+                """, [documentID]) { row in
+                let key = Key(document: documentID, type: row.text(1), id: row.text(2), version: row.int(3))
+                guard !relinked.contains(key), row.int64(0) < (first?.row ?? .max) else { return }
+                first = (row.int64(0), documentID, key.type, key.id)
+            }
+        }
+        return first.map { ($0.documentID, $0.type, $0.id) }
     }
 }
