@@ -26,22 +26,6 @@ extension Inbox {
         return stem + tag + ext
     }
 
-    /// Names in the inbox that are not valid UTF-8, as their bytes (dot-files and names
-    /// still being written excepted).
-    func undecodableNames() -> [[UInt8]] {
-        guard let dir = opendir(root) else { return [] }
-        defer { closedir(dir) }
-        var names: [[UInt8]] = []
-        while let entry = readdir(dir) {
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
-            guard String(validating: bytes, as: UTF8.self) == nil, bytes.first != UInt8(ascii: ".") else { continue }
-            let text = String(decoding: bytes, as: UTF8.self)
-            if text.hasSuffix(".part") || text.hasSuffix(".tmp") { continue }
-            names.append(bytes)
-        }
-        return names
-    }
-
     /// The bytes of a name as ASCII: `%XX` for every byte outside printable ASCII and for `%`.
     static func escaped(_ bytes: [UInt8]) -> String {
         var out = ""

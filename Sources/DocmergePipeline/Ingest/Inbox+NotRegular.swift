@@ -4,40 +4,28 @@ import Glibc
 import DocmergeModel
 import Foundation
 
-/// Names in the inbox that are not regular files: a symbolic link (never followed, so never
-/// read), a named pipe, a socket, a device, a folder. None of them is a document; each is
-/// said, and all but a folder are moved to `rejected/` as they are (a link is moved, not
-/// what it points to), so nothing waits in the inbox unexplained.
+/// Entries of the inbox that are not regular files (`scan` finds them): a symbolic link
+/// (never followed, so never read), a named pipe, a socket, a device, a folder. None of
+/// them is a document; each is said, and all but a folder are moved to `rejected/` as they
+/// are (a link is moved, not what it points to), so nothing waits in the inbox unexplained.
 extension Inbox {
     public struct NotRegular: Sendable, Equatable {
         public let name: String
         /// "a symbolic link", "a named pipe", "a socket", "a device", "a folder".
         public let kind: String
         public var isFolder: Bool { kind == "a folder" }
-    }
 
-    public func notRegularFiles() -> [NotRegular] {
-        guard let dir = opendir(root) else { return [] }
-        defer { closedir(dir) }
-        var found: [NotRegular] = []
-        while let entry = readdir(dir) {
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
-            guard let name = String(validating: bytes, as: UTF8.self), name != ".", name != "..",
-                  name != "processed", name != "rejected", !Inbox.isIgnored(name) else { continue }
-            var info = stat()
-            guard lstat(root + "/" + name, &info) == 0 else { continue }
-            let kind: String
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: continue
-            case S_IFLNK: kind = "a symbolic link"
-            case S_IFIFO: kind = "a named pipe"
-            case S_IFSOCK: kind = "a socket"
-            case S_IFDIR: kind = "a folder"
-            default: kind = "a device"
+        /// What an entry of this mode is, in words; nil for a regular file.
+        static func kind(_ mode: mode_t) -> String? {
+            switch mode & S_IFMT {
+            case S_IFREG: nil
+            case S_IFLNK: "a symbolic link"
+            case S_IFIFO: "a named pipe"
+            case S_IFSOCK: "a socket"
+            case S_IFDIR: "a folder"
+            default: "a device"
             }
-            found.append(NotRegular(name: name, kind: kind))
         }
-        return found.sorted { $0.name < $1.name }
     }
 
     /// What the explanation of a refused non-regular file says.

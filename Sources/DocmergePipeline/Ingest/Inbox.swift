@@ -58,20 +58,39 @@ public struct Inbox: Sendable {
         public let identity: FileIdentity
     }
 
-    /// Regular files at the top level (symlinks are never followed), oldest first.
-    public func list() -> [Candidate] {
-        guard let dir = opendir(root) else { return [] }
+    /// What one pass over the watch directory found: its regular files (oldest first), the
+    /// names that are not UTF-8, and the entries that are not regular files.
+    public struct Listing: Sendable {
+        public var candidates: [Candidate] = []
+        public var undecodable: [[UInt8]] = []
+        public var notRegular: [NotRegular] = []
+    }
+
+    /// One pass over the top level, each entry looked at once (`lstat`: a symlink is never
+    /// followed). Dot-files and names still being written are left out, as are `processed/`
+    /// and `rejected/`.
+    public func scan() -> Listing {
+        guard let dir = opendir(root) else { return Listing() }
         defer { closedir(dir) }
-        var result: [Candidate] = []
+        var listing = Listing()
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                raw.bindMemory(to: CChar.self).baseAddress.map { String(cString: $0) } ?? ""
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                if !Inbox.isIgnored(String(decoding: bytes, as: UTF8.self)) { listing.undecodable.append(bytes) }
+                continue
             }
             if name == "." || name == ".." || name == "processed" || name == "rejected" || Inbox.isIgnored(name) { continue }
-            if let identity = identity(of: name) { result.append(Candidate(name: name, identity: identity)) }
+            var info = stat()
+            guard lstat(root + "/" + name, &info) == 0 else { continue }
+            if let kind = NotRegular.kind(info.st_mode) {
+                listing.notRegular.append(NotRegular(name: name, kind: kind))
+            } else {
+                listing.candidates.append(Candidate(name: name, identity: Inbox.identity(info)))
+            }
         }
-        result.sort { ($0.identity.modifiedNanos, $0.name) < ($1.identity.modifiedNanos, $1.name) }
-        return result
+        listing.candidates.sort { ($0.identity.modifiedNanos, $0.name) < ($1.identity.modifiedNanos, $1.name) }
+        listing.notRegular.sort { $0.name < $1.name }
+        return listing
     }
 
     /// The file's identity if it is a regular file (lstat: a symlink is not).
@@ -82,8 +101,12 @@ public struct Inbox: Sendable {
     static func identity(atPath path: String) -> FileIdentity? {
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                            modifiedNanos: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        return identity(info)
+    }
+
+    static func identity(_ info: stat) -> FileIdentity {
+        FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                     modifiedNanos: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
     /// Reads a regular file without following symlinks. nil if it vanished.

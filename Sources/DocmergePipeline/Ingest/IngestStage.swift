@@ -80,9 +80,10 @@ public actor IngestStage {
 
     private func scan(_ output: WorkQueue<FileTicket>) async {
         defer { lastScanEnded = clock.uptimeNanos() }
-        rejectUndecodableNames()
-        rejectNotRegularFiles()
-        for candidate in inbox.list() {
+        let listing = inbox.scan()
+        rejectUndecodableNames(listing.undecodable)
+        rejectNotRegularFiles(listing.notRegular)
+        for candidate in listing.candidates {
             if stop.isSet || Task.isCancelled { return }
             await offer(candidate.name, settled: false, output)
         }
@@ -122,8 +123,8 @@ public actor IngestStage {
 
     /// Links, pipes, sockets and devices are moved to rejected/ as they are, and said; a
     /// folder is said once and left alone.
-    private func rejectNotRegularFiles() {
-        for item in inbox.notRegularFiles() {
+    private func rejectNotRegularFiles(_ found: [Inbox.NotRegular]) {
+        for item in found {
             if item.isFolder {
                 if reportedFolders.insert(item.name).inserted {
                     logger?.error("\(item.name) in the watch directory is a folder, not a document; docmerge leaves it alone (move documents to the top level).")
@@ -142,8 +143,8 @@ public actor IngestStage {
 
     /// A name that is not UTF-8 cannot be offered (no `String` names it): it is moved to
     /// rejected/ under an escaped name at once, unread, and logged.
-    private func rejectUndecodableNames() {
-        for bytes in inbox.undecodableNames() {
+    private func rejectUndecodableNames(_ names: [[UInt8]]) {
+        for bytes in names {
             do {
                 if let final = try inbox.rejectUndecodableName(bytes, at: clock.now()) {
                     logger?.error("A file whose name is not valid UTF-8 (\(Inbox.escaped(bytes))) was moved to rejected/ as \(final), unread.")
