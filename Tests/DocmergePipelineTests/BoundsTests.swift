@@ -75,6 +75,21 @@ import Testing
         #expect(budget.inUse == (1, 600))
     }
 
+    /// Shutdown cancels a top-up that waits: it answers false, leaves the queue, and new
+    /// files are no longer held behind it.
+    @Test(.timeLimit(.minutes(1))) func aWaitingTopUpObservesCancellation() async {
+        let budget = InFlightBudget(maxDocuments: 10, maxBytes: 1000)
+        #expect(await budget.acquire(size: 900))   // file 0
+        #expect(await budget.acquire(size: 50))    // file 1
+        budget.allowOverdraft(through: 0)
+        let topUp = Task { await budget.topUp(seq: 1, extra: 500) }
+        while budget.waiting.topUps == 0 { await Task.yield() }
+        topUp.cancel()
+        #expect(await topUp.value == false)
+        #expect(budget.waiting.topUps == 0 && budget.inUse == (2, 950))
+        #expect(await budget.acquire(size: 50), "a new file that fits is taken again")
+    }
+
     @Test(.timeLimit(.minutes(1))) func aWaitForTheBudgetObservesCancellation() async {
         let budget = InFlightBudget(maxDocuments: 1, maxBytes: 1000)
         #expect(await budget.acquire(size: 10))
