@@ -37,15 +37,22 @@ import Testing
         #expect(budget.inUse == (0, 0))
     }
 
+    /// A 1,000-byte budget holding files 0 and 1 (`first`, `second` bytes), file 0 the oldest
+    /// in classification, and file 1 waiting to top up by `extra`.
+    func fileOneWaitingToTopUp(first: Int64, second: Int64, extra: Int64) async -> (InFlightBudget, Task<Bool, Never>) {
+        let budget = InFlightBudget(maxDocuments: 10, maxBytes: 1000)
+        #expect(await budget.acquire(size: first))
+        #expect(await budget.acquire(size: second))
+        budget.allowOverdraft(through: 0)
+        let topUp = Task { await budget.topUp(seq: 1, extra: extra) }
+        while budget.waiting.topUps == 0 { await Task.yield() }
+        return (budget, topUp)
+    }
+
     /// A file read and found to cost more than its first charge waits for room, ahead of
     /// files not taken yet.
     @Test(.timeLimit(.minutes(1))) func aTopUpWaitsForRoomAheadOfNewFiles() async {
-        let budget = InFlightBudget(maxDocuments: 10, maxBytes: 1000)
-        #expect(await budget.acquire(size: 600))   // file 0
-        #expect(await budget.acquire(size: 300))   // file 1
-        budget.allowOverdraft(through: 0)
-        let topUp = Task { await budget.topUp(seq: 1, extra: 400) }
-        while budget.waiting.topUps == 0 { await Task.yield() }
+        let (budget, topUp) = await fileOneWaitingToTopUp(first: 600, second: 300, extra: 400)
         let newFile = Task { await budget.acquire(size: 50) }   // would fit, but a top-up waits
         while budget.waiting.files == 0 { await Task.yield() }
         #expect(budget.inUse == (2, 900))
@@ -59,12 +66,7 @@ import Testing
     /// for later ones: with nothing handed on beyond classification (nothing more will be
     /// released) it overdraws; otherwise it waits for what is handed on to be released.
     @Test(.timeLimit(.minutes(1))) func theOldestFileInClassificationOverdrawsWhenNothingElseWillRelease() async {
-        let budget = InFlightBudget(maxDocuments: 10, maxBytes: 1000)
-        #expect(await budget.acquire(size: 900))   // file 0
-        #expect(await budget.acquire(size: 100))   // file 1
-        budget.allowOverdraft(through: 0)
-        let later = Task { await budget.topUp(seq: 1, extra: 500) }
-        while budget.waiting.topUps == 0 { await Task.yield() }
+        let (budget, later) = await fileOneWaitingToTopUp(first: 900, second: 100, extra: 500)
         #expect(await budget.topUp(seq: 0, extra: 4000), "the oldest tops up at once, over the budget")
         #expect(budget.waiting.topUps == 1 && budget.inUse.bytes == 5000)
         budget.handedOn(bytes: 4900)            // file 0 leaves classification: file 1 is the oldest
@@ -78,12 +80,7 @@ import Testing
     /// Shutdown cancels a top-up that waits: it answers false, leaves the queue, and new
     /// files are no longer held behind it.
     @Test(.timeLimit(.minutes(1))) func aWaitingTopUpObservesCancellation() async {
-        let budget = InFlightBudget(maxDocuments: 10, maxBytes: 1000)
-        #expect(await budget.acquire(size: 900))   // file 0
-        #expect(await budget.acquire(size: 50))    // file 1
-        budget.allowOverdraft(through: 0)
-        let topUp = Task { await budget.topUp(seq: 1, extra: 500) }
-        while budget.waiting.topUps == 0 { await Task.yield() }
+        let (budget, topUp) = await fileOneWaitingToTopUp(first: 900, second: 50, extra: 500)
         topUp.cancel()
         #expect(await topUp.value == false)
         #expect(budget.waiting.topUps == 0 && budget.inUse == (2, 950))
