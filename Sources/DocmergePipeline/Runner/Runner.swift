@@ -76,7 +76,8 @@ public struct Runner: Sendable {
         do { try inbox.prepare() } catch {
             throw Failure(description: "\(error)", exitCode: 1)
         }
-        let metrics = MetricsCollector(dbPath: options.dbPath, overdueDays: settings.overdueDays)
+        let metrics = MetricsCollector(dbPath: options.dbPath, overdueDays: settings.overdueDays, clock: clock,
+                                       problems: { logger.error($0) })
         let store: StoreStage
         do {
             store = try StoreStage(dbPath: options.dbPath, settings: settings, logger: logger, metrics: metrics,
@@ -95,7 +96,7 @@ public struct Runner: Sendable {
         defer { withExtendedLifetime(signalWatcher) {} }
         if !options.once { logger.info("watching \(inbox.root) (database \(options.dbPath)); Ctrl-C or SIGTERM stops after in-flight work") }
         let fatal = await stages.run(signals: signals)
-        if let problem = await metrics.dump() { logger.error(problem) }
+        if let problem = await metrics.dump(fresh: true) { logger.error(problem) }
         await stages.audit.catchUp()
         let summary = await store.summary
         if let fatal { throw Failure(description: fatal, exitCode: 1) }

@@ -84,7 +84,9 @@ extension Stages {
             }
             if now - lastMetrics >= metricsEvery {
                 lastMetrics = now
-                if let problem = await metrics.dump() { options.logger.error(problem) }
+                // Not awaited: a dump that reads a large database must not hold up the
+                // ticks, rescans and the shutdown deadline.
+                metrics.requestDump()
             }
             if options.progress, now - lastProgress >= 5 * second {
                 lastProgress = now
