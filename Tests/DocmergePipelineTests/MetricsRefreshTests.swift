@@ -70,14 +70,15 @@ import Testing
         metrics.requestDump()
         metrics.finish()
         await consumed
-        let json = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: dir.file("metrics.json")))))
+        let json = try Self.metricsFile(dir.file("metrics.json"))
         #expect(json["live"]?["merged"]?.numberValue == 1)
         #expect(json["live"]?["flagged"]?.numberValue == 1)
         #expect(json["live"]?["rejected"]?.numberValue == 1)
     }
 
-    static func documentsTotal(_ path: String) throws -> Double? {
-        let json = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-        return json["documents_total"]?.numberValue
+    static func metricsFile(_ path: String) throws -> JSON {
+        try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
+
+    static func documentsTotal(_ path: String) throws -> Double? { try metricsFile(path)["documents_total"]?.numberValue }
 }

@@ -17,7 +17,8 @@ struct MetricsRefresh: Sendable {
     func wantsRead(now: UInt64, version: Int) -> Bool {
         guard let lastReadAt, let lastVersion else { return true }
         let age = now &- lastReadAt
-        if age < lastCostNanos.multipliedReportingOverflow(by: costFactor).partialValue { return false }
+        let (wait, overflow) = lastCostNanos.multipliedReportingOverflow(by: costFactor)
+        if overflow || age < wait { return false }
         return version != lastVersion || age >= maxAgeNanos
     }
 
